@@ -1,0 +1,20 @@
+// ptgen/all_formats.hpp: every format of the library, as a Boost.Hana tuple of types, for
+// tests, generators and the demo to iterate over.
+#pragma once
+
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+
+#include "arch/aarch64.hpp"
+#include "arch/arm.hpp"
+#include "arch/loongarch64.hpp"
+#include "arch/riscv.hpp"
+#include "arch/x86_64.hpp"
+
+namespace ptgen {
+
+inline constexpr auto all_formats = boost::hana::tuple_t<
+    x86_64::long_mode_4level, aarch64::stage1_4k_el1, aarch64::stage1_4k_el2,
+    arm::short_descriptor, riscv::sv39, riscv::sv48, loongarch64::la64_4level>;
+
+}  // namespace ptgen

@@ -1,0 +1,103 @@
+// ptgen/arch/riscv.hpp: RISC-V Sv39 and Sv48 page tables.
+// Reference: The RISC-V Instruction Set Manual, Volume II: Privileged Architecture
+// (20211203), section 4.3 "Sv32", 4.4 "Sv39", 4.5 "Sv48".
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "../core/format.hpp"
+
+namespace ptgen::riscv {
+
+// PTE bits, Privileged spec 4.3.1 figure 4.18 and 4.4.1 figure 4.21.
+namespace pte {
+inline constexpr std::uint64_t V = 1u << 0;  // valid
+inline constexpr std::uint64_t R = 1u << 1;  // readable
+inline constexpr std::uint64_t W = 1u << 2;  // writable
+inline constexpr std::uint64_t X = 1u << 3;  // executable
+inline constexpr std::uint64_t U = 1u << 4;  // user-mode accessible
+inline constexpr std::uint64_t G = 1u << 5;  // global mapping
+inline constexpr std::uint64_t A = 1u << 6;  // accessed
+inline constexpr std::uint64_t D = 1u << 7;  // dirty
+inline constexpr unsigned ppn_shift = 10;    // PPN in bits 53:10 (44 bits)
+inline constexpr std::uint64_t ppn_mask = ((std::uint64_t{1} << 44) - 1) << ppn_shift;
+}  // namespace pte
+
+// Sv39 (3 levels, satp MODE 8) and Sv48 (4 levels, satp MODE 9), 4 KiB pages. Leaves are
+// legal at every level (4.4.1: "any level of PTE may be a leaf PTE"): 4 KiB, 2 MiB, 1 GiB and,
+// in Sv48, 512 GiB pages.
+//
+// Flags the format cannot express exactly (4.3.1):
+// - write without read is reserved: the format grants read too (effective() says so);
+// - device and uncached are chosen by the platform's PMAs, not by the PTE (no Svpbmt here):
+//   they are accepted and not encoded, and query() does not report them.
+template <unsigned Levels, unsigned SatpMode>
+struct sv_format {
+    using entry_type = std::uint64_t;
+    static constexpr const char* name = Levels == 3 ? "riscv-sv39" : "riscv-sv48";
+    static constexpr unsigned va_bits = 12 + 9 * Levels;  // 4.4.1: 39, 4.5.1: 48
+    static constexpr unsigned pa_bits = 56;               // 4.4.1: 56-bit physical addresses
+
+    static constexpr std::array<level_geometry, Levels> levels = [] {
+        std::array<level_geometry, Levels> ls{};
+        for (unsigned i = 0; i < Levels; ++i)
+            ls[i] = level_geometry{12 + 9 * (Levels - 1 - i), 9, 8, true, 4096};
+        return ls;
+    }();
+
+    // 4.4.1: bits 63..va_bits must all equal bit va_bits-1.
+    static constexpr bool va_valid(vaddr va) noexcept { return is_sign_extended(va, va_bits); }
+
+    static constexpr bool accepts(flags f) noexcept { return flags_well_formed(f); }
+    static constexpr flags effective(flags f) noexcept {
+        f &= ~(flags::device | flags::uncached);
+        if (has(f, flags::write)) f |= flags::read;
+        return f;
+    }
+
+    // 4.3.2 step 4: V with R = W = X = 0 points to the next level. Such an entry at the last
+    // level is reserved (a page fault), so it counts as empty there.
+    static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
+        if (!(e & pte::V)) return entry_kind::empty;
+        if (e & (pte::R | pte::W | pte::X)) return entry_kind::leaf;
+        return level + 1 < Levels ? entry_kind::table : entry_kind::empty;
+    }
+    static constexpr paddr address(entry_type e, unsigned) noexcept {
+        return ((e & pte::ppn_mask) >> pte::ppn_shift) << 12;
+    }
+    static constexpr flags leaf_flags(entry_type e, unsigned) noexcept {
+        flags f = flags::none;
+        if (e & pte::R) f |= flags::read;
+        if (e & pte::W) f |= flags::write;
+        if (e & pte::X) f |= flags::execute;
+        if (e & pte::U) f |= flags::user;
+        if (e & pte::G) f |= flags::global;
+        return f;
+    }
+    // 4.4.1: for non-leaf PTEs, D, A and U are reserved and must be zero.
+    static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
+        return ((pa >> 12) << pte::ppn_shift) | pte::V;
+    }
+    // A and D are set so the hardware never has to (4.3.1: Svade may fault instead of setting).
+    static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned) noexcept {
+        f = effective(f);
+        entry_type e = ((pa >> 12) << pte::ppn_shift) | pte::V | pte::A | pte::D;
+        if (has(f, flags::read)) e |= pte::R;
+        if (has(f, flags::write)) e |= pte::W;
+        if (has(f, flags::execute)) e |= pte::X;
+        if (has(f, flags::user)) e |= pte::U;
+        if (has(f, flags::global)) e |= pte::G;
+        return e;
+    }
+
+    // satp (4.1.11): MODE in 63:60, ASID in 59:44, PPN of the root in 43:0.
+    static constexpr std::uint64_t satp(paddr root, std::uint16_t asid = 0) noexcept {
+        return (std::uint64_t{SatpMode} << 60) | (std::uint64_t{asid} << 44) | (root >> 12);
+    }
+};
+
+using sv39 = sv_format<3, 8>;
+using sv48 = sv_format<4, 9>;
+
+}  // namespace ptgen::riscv

@@ -1,0 +1,150 @@
+// ptgen/core/cursor.hpp: the mutating front of a page_table. It records what each change
+// leaves for the TLB, flushes in batches (single addresses up to flush_batch, then a full
+// flush), and frees unlinked tables only after the flush that makes them unreachable.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "engine.hpp"
+#include "result.hpp"
+
+namespace ptgen {
+
+template <class PageTable>
+class cursor {
+public:
+    using format = typename PageTable::format;
+    static constexpr std::size_t flush_batch = 32;  // addresses before a full flush
+    static constexpr std::size_t retire_batch = 16; // unlinked tables held until a flush
+
+    constexpr explicit cursor(PageTable& pt) noexcept : pt_(pt) {}
+    cursor(const cursor&) = delete;
+    cursor& operator=(const cursor&) = delete;
+    constexpr ~cursor() { flush(); }
+
+    // Maps one page of `size` (4 KiB, or a huge size of the format).
+    constexpr status map(vaddr va, paddr pa, std::uint64_t size, flags f) {
+        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        return pt_.engine().map(va, pa, size, f, effects_);
+    }
+    // Re-points the whole page that maps va; returns its size.
+    constexpr result<std::uint64_t> remap(vaddr va, paddr pa, flags f) {
+        if (pt_.touches_borrowed(va, 1)) return fail(error::out_of_range);
+        return pt_.engine().remap(va, pa, f, effects_);
+    }
+    // Changes the flags of the whole page that maps va; returns its size.
+    constexpr result<std::uint64_t> protect(vaddr va, flags f) {
+        if (pt_.touches_borrowed(va, 1)) return fail(error::out_of_range);
+        return pt_.engine().protect(va, f, effects_);
+    }
+    // Unmaps the whole page that maps va; returns what it mapped.
+    constexpr result<translation> unmap(vaddr va) {
+        if (pt_.touches_borrowed(va, 1)) return fail(error::out_of_range);
+        return pt_.engine().unmap(va, effects_);
+    }
+    // Unmaps exactly [va, va + size), splitting a larger page around it.
+    constexpr status unmap(vaddr va, std::uint64_t size) { return unmap_region(va, size); }
+
+    template <class GetPaddr>
+    constexpr status map_region(vaddr va, GetPaddr&& get_paddr, std::uint64_t size, flags f,
+                                bool allow_huge) {
+        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        return pt_.engine().map_region(va, get_paddr, size, f, allow_huge, effects_);
+    }
+    constexpr status unmap_region(vaddr va, std::uint64_t size) {
+        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        return pt_.engine().unmap_region(va, size, effects_);
+    }
+    constexpr status protect_region(vaddr va, std::uint64_t size, flags f) {
+        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        return pt_.engine().protect_region(va, size, f, effects_);
+    }
+
+    // Shares the root entries of `other` covering [start, start + size) (kernel half, for
+    // instance). Both must be aligned to a root entry's span and the entries here empty. The
+    // shared subtrees stay other's: this table never changes nor frees them.
+    template <class Other>
+    constexpr status copy_from(const Other& other, vaddr start, std::uint64_t size) {
+        static_assert(std::is_same_v<typename Other::format, format>, "same format only");
+        constexpr std::uint64_t span = PageTable::root_span;
+        if (size == 0 || !is_aligned(start, span) || !is_aligned(size, span))
+            return fail(error::not_aligned);
+        const vaddr last = start + (size - 1);
+        if (last < start || !format::va_valid(start) || !format::va_valid(last))
+            return fail(error::out_of_range);
+        const auto& g = format::levels[0];
+        const auto mine = pt_.engine();
+        const auto theirs = other.engine();
+        for (vaddr v = start;; v += span) {  // check first: a failed call changes nothing
+            if (format::kind(mine.load(pt_.root_paddr(), g.index_of(v)), 0) != entry_kind::empty)
+                return fail(error::already_mapped);
+            if (v + (span - 1) == last) break;
+        }
+        for (vaddr v = start;; v += span) {
+            const std::size_t i = g.index_of(v);
+            const auto e = theirs.load(other.root_paddr(), i);
+            if (format::kind(e, 0) != entry_kind::empty) {
+                pt_.engine().store(pt_.root_paddr(), i, e);
+                pt_.set_borrowed(i);
+            }
+            if (v + (span - 1) == last) break;
+        }
+        return {};
+    }
+
+    // Invalidates what the changes so far left in the TLB, then frees unlinked tables.
+    constexpr void flush() {
+        if (effects_.full || effects_.retired_count != 0) {
+            pt_.tlb().flush_all();
+        } else {
+            for (std::size_t k = 0; k < effects_.pending_count; ++k)
+                pt_.tlb().flush_page(effects_.pending[k]);
+        }
+        for (std::size_t k = 0; k < effects_.retired_count; ++k) {
+            const auto& t = effects_.retired[k];
+            if (pt_.memory().owns(t.pa)) pt_.memory().free_table(t.pa, format::levels[t.level]);
+        }
+        effects_.pending_count = 0;
+        effects_.retired_count = 0;
+        effects_.full = false;
+    }
+
+    // Addresses waiting for a flush (for tests and diagnostics).
+    constexpr std::size_t pending() const noexcept { return effects_.pending_count; }
+    constexpr bool full_flush_pending() const noexcept { return effects_.full; }
+
+private:
+    struct retired_table {
+        paddr pa;
+        unsigned level;
+    };
+
+    // The sink the engine reports its side effects to.
+    struct effects {
+        static constexpr bool break_before_make = PageTable::tlb_type::break_before_make;
+        cursor* self;
+        std::array<vaddr, flush_batch> pending{};
+        std::size_t pending_count = 0;
+        bool full = false;
+        std::array<retired_table, retire_batch> retired{};
+        std::size_t retired_count = 0;
+
+        constexpr void changed(vaddr va) noexcept {
+            if (full) return;
+            if (pending_count == flush_batch) full = true;
+            else pending[pending_count++] = va;
+        }
+        constexpr void invalidate_now(vaddr va) { self->pt_.tlb().flush_page(va); }
+        constexpr void retire(paddr pa, unsigned level) {
+            if (retired_count == retire_batch) self->flush();
+            retired[retired_count++] = retired_table{pa, level};
+        }
+    };
+
+    PageTable& pt_;
+    effects effects_{this};
+};
+
+}  // namespace ptgen

@@ -1,0 +1,489 @@
+// ptgen/core/engine.hpp: the one mapping engine. Driven by the format's geometry and codec,
+// it maps, unmaps, protects, splits huge pages and reclaims empty tables, in constant
+// expressions and at run time alike.
+//
+// Every mutating operation runs in three phases, so that a failed call changes nothing:
+//   1. plan:    walk the range read-only, check every rule, count the tables it needs;
+//   2. reserve: allocate those tables (on failure free them again and report no_memory);
+//   3. apply:   walk again and write; this phase cannot fail.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "address.hpp"
+#include "flags.hpp"
+#include "format.hpp"
+#include "memory.hpp"
+#include "result.hpp"
+
+namespace ptgen {
+
+// What query() reports: the physical address of the queried byte (offset inside a huge page
+// included), the flags the hardware grants, and the size of the page that maps it.
+struct translation {
+    paddr pa;
+    ptgen::flags flags;
+    std::uint64_t size;
+    friend constexpr bool operator==(const translation&, const translation&) = default;
+};
+
+// What walk() shows of each present entry.
+template <class Entry>
+struct walk_entry {
+    unsigned level;
+    std::size_t index;
+    vaddr va;       // first virtual address the entry maps
+    Entry raw;      // the entry as stored
+    entry_kind kind;
+};
+
+// A sink receives the side effects of a mutation: leaves changed (for TLB invalidation),
+// tables unlinked from the tree (to free, if the memory policy owns them, after the
+// invalidation), and, on architectures with break-before-make, the request to invalidate one
+// address now:  changed(va), retire(pa, level), invalidate_now(va), bool break_before_make.
+
+template <page_table_format F, class M>
+class engine {
+public:
+    using entry = typename F::entry_type;
+    using geo = geometry_of<F>;
+    static constexpr unsigned depth = unsigned(geo::depth);
+    static constexpr unsigned last_level = depth - 1;
+    static_assert(geo::coherent(), "format geometry is not coherent (see geometry_of)");
+
+    constexpr engine(M& memory, paddr root) noexcept : mem_(memory), root_(root) {}
+
+    // ---- reading ---------------------------------------------------------------------
+
+    constexpr result<translation> query(vaddr va) const {
+        if (!F::va_valid(va)) return fail(error::out_of_range);
+        paddr table = root_;
+        for (unsigned level = 0;; ++level) {
+            const auto& g = F::levels[level];
+            const entry e = load(table, g.index_of(va));
+            switch (F::kind(e, level)) {
+                case entry_kind::empty: return fail(error::not_mapped);
+                case entry_kind::leaf:
+                    return translation{F::address(e, level) + (va & (g.span() - 1)),
+                                       F::leaf_flags(e, level), g.span()};
+                case entry_kind::table: table = F::address(e, level); break;
+            }
+        }
+    }
+
+    // Visits present entries depth first; `limit` caps the entries visited per table.
+    template <class Pre, class Post>
+    constexpr void walk(std::size_t limit, Pre&& pre, Post&& post) const {
+        walk_table(0, root_, 0, limit, pre, post);
+    }
+
+    // Is the table of `level` at pa free of any present entry?
+    constexpr bool table_empty(paddr table, unsigned level) const {
+        for (std::size_t i = 0; i < F::levels[level].entries(); ++i)
+            if (F::kind(load(table, i), level) != entry_kind::empty) return false;
+        return true;
+    }
+
+    // ---- mapping ---------------------------------------------------------------------
+
+    // Maps [va, va + size) to get_paddr(page va) for each page, with the largest entries the
+    // format allows at each step when allow_huge (a huge entry is used when the whole entry is
+    // inside the range and get_paddr(first va) is aligned to it; the run is then assumed
+    // physically contiguous). get_paddr is called twice per entry (plan, apply): it must be
+    // a pure function. `huge_conflict` is the error for an existing leaf above the target.
+    template <class GetPaddr, class Sink>
+    constexpr status map_region(vaddr va, GetPaddr&& get_paddr, std::uint64_t size, flags f,
+                                bool allow_huge, Sink& sink,
+                                error huge_conflict = error::already_mapped) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        PTGEN_TRY(check_range(va, size));
+        map_job<GetPaddr> job{get_paddr, f, allow_huge, huge_conflict};
+        level_counts need{};
+        PTGEN_TRY((map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
+        table_reserve reserve{};
+        PTGEN_TRY(fill_reserve(reserve, need));
+        (void)map_walk<true>(0, root_, true, va, va + (size - 1), job, need, &reserve, sink);
+        return {};
+    }
+
+    // Maps one page of `size` (a leaf size of the format) at va to pa.
+    template <class Sink>
+    constexpr status map(vaddr va, paddr pa, std::uint64_t size, flags f, Sink& sink) {
+        if (geo::leaf_level_for(size) < 0) return fail(error::not_aligned);
+        if (!is_aligned(va, size) || !is_aligned(pa, size)) return fail(error::not_aligned);
+        return map_region(
+            va, [va, pa](vaddr v) { return pa + (v - va); }, size, f, true, sink,
+            error::mapped_to_huge_page);
+    }
+
+    // Removes every mapping in [va, va + size); all of it must be mapped. Huge pages only
+    // partly inside are split; tables left empty are unlinked and retired.
+    template <class Sink>
+    constexpr status unmap_region(vaddr va, std::uint64_t size, Sink& sink) {
+        PTGEN_TRY(check_range(va, size));
+        return modify(va, size, modify_job{true, flags::none}, sink);
+    }
+
+    // Changes the flags of every mapping in [va, va + size); all of it must be mapped. Huge
+    // pages only partly inside are split (unless they already carry the new flags).
+    template <class Sink>
+    constexpr status protect_region(vaddr va, std::uint64_t size, flags f, Sink& sink) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        PTGEN_TRY(check_range(va, size));
+        return modify(va, size, modify_job{false, F::effective(f)}, sink);
+    }
+
+    // The leaf that maps va: its level and its raw entry (the seed's single-page calls act
+    // on the whole entry, whatever its size).
+    struct leaf_slot {
+        paddr table;
+        std::size_t index;
+        unsigned level;
+        entry raw;
+    };
+    constexpr result<leaf_slot> find_leaf(vaddr va) const {
+        if (!F::va_valid(va)) return fail(error::out_of_range);
+        paddr table = root_;
+        for (unsigned level = 0;; ++level) {
+            const std::size_t i = F::levels[level].index_of(va);
+            const entry e = load(table, i);
+            switch (F::kind(e, level)) {
+                case entry_kind::empty: return fail(error::not_mapped);
+                case entry_kind::leaf: return leaf_slot{table, i, level, e};
+                case entry_kind::table: table = F::address(e, level); break;
+            }
+        }
+    }
+
+    // Points the page that maps va at pa with flags f; returns the page size.
+    template <class Sink>
+    constexpr result<std::uint64_t> remap(vaddr va, paddr pa, flags f, Sink& sink) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        auto slot = find_leaf(va);
+        if (!slot) return fail(slot.err());
+        const std::uint64_t span = geo::span(slot->level);
+        if (!is_aligned(pa, span)) return fail(error::not_aligned);
+        if (!geo::pa_valid(pa)) return fail(error::out_of_range);
+        replace_live(slot->table, slot->index, F::encode_leaf(pa, f, slot->level),
+                     align_down(va, span), F::address(slot->raw, slot->level) != pa, sink);
+        sink.changed(align_down(va, span));
+        return span;
+    }
+
+    // Changes the flags of the whole page that maps va; returns the page size.
+    template <class Sink>
+    constexpr result<std::uint64_t> protect(vaddr va, flags f, Sink& sink) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        auto slot = find_leaf(va);
+        if (!slot) return fail(slot.err());
+        const std::uint64_t span = geo::span(slot->level);
+        store(slot->table, slot->index,
+              F::encode_leaf(F::address(slot->raw, slot->level), f, slot->level));
+        sink.changed(align_down(va, span));
+        return span;
+    }
+
+    // Unmaps the whole page that maps va; returns what it mapped (pa of the page's start).
+    template <class Sink>
+    constexpr result<translation> unmap(vaddr va, Sink& sink) {
+        auto slot = find_leaf(va);
+        if (!slot) return fail(slot.err());
+        const std::uint64_t span = geo::span(slot->level);
+        const translation old{F::address(slot->raw, slot->level),
+                              F::leaf_flags(slot->raw, slot->level), span};
+        PTGEN_TRY(unmap_region(align_down(va, span), span, sink));
+        return old;
+    }
+
+    // Frees every table below the root that the memory policy owns, skipping root entries
+    // for which skip_root_entry(index) is true (entries borrowed from another table).
+    template <class SkipRootEntry>
+    constexpr void free_subtrees(SkipRootEntry&& skip_root_entry) {
+        const auto& g = F::levels[0];
+        for (std::size_t i = 0; i < g.entries(); ++i) {
+            const entry e = load(root_, i);
+            if (F::kind(e, 0) != entry_kind::table || skip_root_entry(i)) continue;
+            free_tree(F::address(e, 0), 1);
+            store(root_, i, entry{0});
+        }
+    }
+
+    constexpr entry load(paddr table, std::size_t i) const {
+        return mem_.template view<entry>(table).load(i);
+    }
+    constexpr void store(paddr table, std::size_t i, entry e) {
+        mem_.template view<entry>(table).store(i, e);
+    }
+
+private:
+    M& mem_;
+    paddr root_;
+
+    using level_counts = std::array<std::size_t, depth>;
+
+    // Tables allocated in phase 2, kept as a list threaded through each table's entry 0
+    // (the tables are not linked anywhere yet, so nothing else reads them).
+    struct table_reserve {
+        std::array<paddr, depth> head{};
+        std::array<std::size_t, depth> count{};
+    };
+
+    constexpr status check_range(vaddr va, std::uint64_t size) const {
+        if (size == 0 || !is_aligned(va, geo::min_page) || !is_aligned(size, geo::min_page))
+            return fail(error::not_aligned);
+        const vaddr last = va + (size - 1);
+        if (last < va || !F::va_valid(va) || !F::va_valid(last) || ((last - va) >> F::va_bits) != 0)
+            return fail(error::out_of_range);
+        return {};
+    }
+
+    constexpr status fill_reserve(table_reserve& r, const level_counts& need) {
+        for (unsigned level = 1; level < depth; ++level) {
+            for (std::size_t n = 0; n < need[level]; ++n) {
+                auto t = mem_.allocate_table(F::levels[level]);
+                if (!t) {
+                    drain_reserve(r);
+                    return fail(error::no_memory);
+                }
+                store(*t, 0, entry(r.head[level]));
+                r.head[level] = *t;
+                ++r.count[level];
+            }
+        }
+        return {};
+    }
+    constexpr void drain_reserve(table_reserve& r) {
+        for (unsigned level = 1; level < depth; ++level)
+            while (r.count[level] != 0) mem_.free_table(take(r, level), F::levels[level]);
+    }
+    constexpr paddr take(table_reserve& r, unsigned level) {
+        const paddr t = r.head[level];
+        r.head[level] = paddr(load(t, 0));
+        --r.count[level];
+        store(t, 0, entry{0});
+        return t;
+    }
+
+    // Replaces a present entry. When the output address or the entry's size changes, Arm
+    // requires break-before-make: invalidate, flush that address, then write the new entry.
+    template <class Sink>
+    constexpr void replace_live(paddr table, std::size_t i, entry e, vaddr va, bool remapped,
+                                Sink& sink) {
+        if constexpr (Sink::break_before_make) {
+            if (remapped) {
+                store(table, i, entry{0});
+                sink.invalidate_now(va);
+            }
+        }
+        store(table, i, e);
+    }
+
+    // ---- map ---------------------------------------------------------------------------
+
+    template <class GetPaddr>
+    struct map_job {
+        GetPaddr& get_paddr;
+        flags f;
+        bool allow_huge;
+        error huge_conflict;
+    };
+
+    // Maps [first, last] inside the table of `level` at `table` (absent in the plan phase
+    // when the table does not exist yet: every entry then reads as empty).
+    template <bool Apply, class Job, class Sink>
+    constexpr status map_walk(unsigned level, paddr table, bool present, vaddr first,
+                              vaddr last, Job& job, level_counts& need, table_reserve* reserve,
+                              Sink& sink) {
+        const auto& g = F::levels[level];
+        const std::uint64_t span_mask = g.span() - 1;
+        for (vaddr va = first;;) {
+            const vaddr entry_last = va | span_mask;
+            const vaddr chunk_last = entry_last < last ? entry_last : last;
+            const std::size_t i = g.index_of(va);
+            const entry e = present ? load(table, i) : entry{0};
+            const entry_kind k = F::kind(e, level);
+            const bool whole = (va & span_mask) == 0 && chunk_last == entry_last;
+
+            bool placed = false;
+            if (whole && g.leaf_allowed && (job.allow_huge || level == last_level)) {
+                const paddr pa = job.get_paddr(va);
+                if (is_aligned(pa, g.span())) {
+                    if (k != entry_kind::empty) return fail(error::already_mapped);
+                    if (!geo::pa_valid(pa)) return fail(error::out_of_range);
+                    if constexpr (Apply) {
+                        store(table, i, F::encode_leaf(pa, job.f, level));
+                        sink.changed(va);
+                    }
+                    placed = true;
+                } else if (level == last_level) {
+                    return fail(error::not_aligned);
+                }
+            }
+            if (!placed) {
+                if (k == entry_kind::leaf) return fail(job.huge_conflict);
+                paddr child = 0;
+                bool child_present = false;
+                if (k == entry_kind::table) {
+                    child = F::address(e, level);
+                    child_present = true;
+                } else if constexpr (Apply) {
+                    child = take(*reserve, level + 1);
+                    store(table, i, F::encode_table(child, level));
+                    child_present = true;
+                } else {
+                    ++need[level + 1];
+                }
+                PTGEN_TRY((map_walk<Apply>(level + 1, child, child_present, va, chunk_last, job,
+                                           need, reserve, sink)));
+            }
+            if (chunk_last == last) return {};
+            va = chunk_last + 1;
+        }
+    }
+
+    // ---- unmap / protect -----------------------------------------------------------------
+
+    struct modify_job {
+        bool unmap;        // else protect
+        flags new_flags;   // effective flags, for protect
+    };
+
+    template <class Sink>
+    constexpr status modify(vaddr va, std::uint64_t size, modify_job job, Sink& sink) {
+        const vaddr last = va + (size - 1);
+        level_counts need{};
+        PTGEN_TRY((modify_walk<false>(0, root_, no_leaf, va, last, job, need, nullptr, sink)));
+        table_reserve reserve{};
+        PTGEN_TRY(fill_reserve(reserve, need));
+        (void)modify_walk<true>(0, root_, no_leaf, va, last, job, need, &reserve, sink);
+        return {};
+    }
+
+    // In the plan phase a leaf that would be split is walked as a virtual table whose
+    // entries are all pieces of that leaf (`raw`, decoded at `level`).
+    struct split_leaf {
+        bool active;
+        entry raw;
+        unsigned level;
+    };
+    static constexpr split_leaf no_leaf{false, entry{0}, 0};
+
+    // Applies job to [first, last] inside the table of `level` (or inside virt).
+    template <bool Apply, class Sink>
+    constexpr status modify_walk(unsigned level, paddr table, split_leaf virt, vaddr first,
+                                 vaddr last, const modify_job& job, level_counts& need,
+                                 table_reserve* reserve, Sink& sink) {
+        const auto& g = F::levels[level];
+        const std::uint64_t span_mask = g.span() - 1;
+        for (vaddr va = first;;) {
+            const vaddr entry_last = va | span_mask;
+            const vaddr chunk_last = entry_last < last ? entry_last : last;
+            const std::size_t i = g.index_of(va);
+            const bool whole = (va & span_mask) == 0 && chunk_last == entry_last;
+            const entry e = virt.active ? virt.raw : load(table, i);
+            const unsigned e_level = virt.active ? virt.level : level;
+            const entry_kind k = virt.active ? entry_kind::leaf : F::kind(e, level);
+
+            if (k == entry_kind::empty) return fail(error::not_mapped);
+            if (k == entry_kind::leaf) {
+                const bool unchanged = !job.unmap && F::leaf_flags(e, e_level) == job.new_flags;
+                if (unchanged) {
+                    // protect to the flags it already has: nothing to write, nothing to split
+                } else if (whole) {
+                    if constexpr (Apply) {
+                        store(table, i,
+                              job.unmap ? entry{0}
+                                        : F::encode_leaf(F::address(e, level), job.new_flags,
+                                                         level));
+                        sink.changed(va);
+                    }
+                } else if constexpr (!Apply) {
+                    ++need[level + 1];
+                    PTGEN_TRY((modify_walk<false>(level + 1, 0, split_leaf{true, e, e_level}, va,
+                                                  chunk_last, job, need, reserve, sink)));
+                } else {
+                    const paddr child = split(*reserve, table, i, e, level, va, sink);
+                    (void)modify_walk<true>(level + 1, child, no_leaf, va, chunk_last, job, need,
+                                            reserve, sink);
+                }
+            } else {
+                const paddr child = F::address(e, level);
+                PTGEN_TRY((modify_walk<Apply>(level + 1, child, no_leaf, va, chunk_last, job,
+                                              need, reserve, sink)));
+                if constexpr (Apply) {
+                    // A table whose whole span was unmapped is empty without looking.
+                    if (job.unmap && (whole || table_empty(child, level + 1))) {
+                        store(table, i, entry{0});
+                        sink.retire(child, level + 1);  // unreachable after the next flush
+                    }
+                }
+            }
+            if (chunk_last == last) return {};
+            va = chunk_last + 1;
+        }
+    }
+
+    // Replaces the leaf e (at table[i], level) by a table of equivalent smaller leaves.
+    template <class Sink>
+    constexpr paddr split(table_reserve& reserve, paddr table, std::size_t i, entry e,
+                          unsigned level, vaddr va, Sink& sink) {
+        const paddr child = take(reserve, level + 1);
+        const auto& cg = F::levels[level + 1];
+        const paddr base = F::address(e, level);
+        const flags f = F::leaf_flags(e, level);
+        for (std::size_t j = 0; j < cg.entries(); ++j)
+            store(child, j, F::encode_leaf(base + j * cg.span(), f, level + 1));
+        replace_live(table, i, F::encode_table(child, level), align_down(va, F::levels[level].span()),
+                     true, sink);
+        return child;
+    }
+
+    constexpr void free_tree(paddr table, unsigned level) {
+        if (level < last_level) {
+            for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
+                const entry e = load(table, i);
+                if (F::kind(e, level) == entry_kind::table) free_tree(F::address(e, level), level + 1);
+            }
+        }
+        if (mem_.owns(table)) mem_.free_table(table, F::levels[level]);
+    }
+
+    static constexpr vaddr canonical(vaddr va) noexcept {
+        return F::va_valid(va) ? va : (va | ~low_mask(F::va_bits));
+    }
+
+    template <class Pre, class Post>
+    constexpr void walk_table(unsigned level, paddr table, vaddr base, std::size_t limit,
+                              Pre& pre, Post& post) const {
+        const auto& g = F::levels[level];
+        std::size_t visited = 0;
+        for (std::size_t i = 0; i < g.entries() && visited < limit; ++i) {
+            const entry e = load(table, i);
+            const entry_kind k = F::kind(e, level);
+            if (k == entry_kind::empty) continue;
+            ++visited;
+            const walk_entry<entry> we{level, i, canonical(base + i * g.span()), e, k};
+            pre(we);
+            if (k == entry_kind::table)
+                walk_table(level + 1, F::address(e, level), base + i * g.span(), limit, pre, post);
+            post(we);
+        }
+    }
+};
+
+// The sink for callers that have no TLB to maintain (compile-time builds, tables not live):
+// empty tables are freed at once.
+template <class M, page_table_format F>
+struct free_at_once {
+    static constexpr bool break_before_make = false;
+    M& memory;
+    constexpr void changed(vaddr) noexcept {}
+    constexpr void invalidate_now(vaddr) noexcept {}
+    constexpr void retire(paddr pa, unsigned level) {
+        if (memory.owns(pa)) memory.free_table(pa, F::levels[level]);
+    }
+};
+
+}  // namespace ptgen

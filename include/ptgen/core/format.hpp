@@ -1,0 +1,92 @@
+// ptgen/core/format.hpp: what a page-table format is. The engine knows formats only through
+// this interface: a geometry (levels, root to leaf) and an entry codec. No format names here.
+#pragma once
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+
+#include "address.hpp"
+#include "flags.hpp"
+
+namespace ptgen {
+
+// One level of the walk. Level 0 is the root; the last level holds the smallest pages.
+struct level_geometry {
+    unsigned shift;            // lowest VA bit indexed at this level (log2 of one entry's span)
+    unsigned index_bits;       // VA bits indexed here: the table has 1 << index_bits entries
+    unsigned entry_bytes;      // 4 or 8
+    bool leaf_allowed;         // may an entry here map memory (page, block, section, huge page)?
+    std::size_t table_align;   // alignment of a table of this level, in bytes
+
+    constexpr std::size_t entries() const noexcept { return std::size_t{1} << index_bits; }
+    constexpr std::size_t table_bytes() const noexcept { return entries() * entry_bytes; }
+    constexpr std::uint64_t span() const noexcept { return std::uint64_t{1} << shift; }
+    constexpr std::size_t index_of(vaddr va) const noexcept {
+        return std::size_t((va >> shift) & low_mask(index_bits));
+    }
+};
+
+enum class entry_kind : unsigned char { empty, table, leaf };
+
+// A format: geometry plus a constexpr codec. See arch/riscv.hpp for a complete example.
+template <class F>
+concept page_table_format = requires(typename F::entry_type e, paddr pa, flags f, unsigned level,
+                                     vaddr va) {
+    requires std::unsigned_integral<typename F::entry_type>;
+    { F::name } -> std::convertible_to<const char*>;
+    { F::levels.size() } -> std::convertible_to<std::size_t>;
+    { F::pa_bits } -> std::convertible_to<unsigned>;
+    { F::va_bits } -> std::convertible_to<unsigned>;
+    { F::va_valid(va) } -> std::same_as<bool>;                 // canonical / inside the space
+    { F::accepts(f) } -> std::same_as<bool>;                   // can a leaf carry f at all?
+    { F::effective(f) } -> std::same_as<flags>;                // what the hardware grants for f
+    { F::kind(e, level) } -> std::same_as<entry_kind>;
+    { F::address(e, level) } -> std::same_as<paddr>;           // table or output address
+    { F::leaf_flags(e, level) } -> std::same_as<flags>;        // decode a leaf
+    { F::encode_table(pa, level) } -> std::same_as<typename F::entry_type>;
+    { F::encode_leaf(pa, f, level) } -> std::same_as<typename F::entry_type>;
+};
+
+// Facts derived from a format's geometry, and the checks that the geometry is coherent.
+template <page_table_format F>
+struct geometry_of {
+    using entry = typename F::entry_type;
+    static constexpr std::size_t depth = F::levels.size();
+    static constexpr unsigned last = unsigned(depth - 1);
+
+    static constexpr const level_geometry& at(unsigned level) noexcept { return F::levels[level]; }
+    static constexpr std::uint64_t span(unsigned level) noexcept { return F::levels[level].span(); }
+    static constexpr std::uint64_t min_page = std::uint64_t{1} << F::levels[depth - 1].shift;
+
+    // The level whose leaves are `size` bytes, or -1 when no level maps that size.
+    static constexpr int leaf_level_for(std::uint64_t size) noexcept {
+        for (unsigned l = 0; l < depth; ++l)
+            if (F::levels[l].leaf_allowed && span(l) == size) return int(l);
+        return -1;
+    }
+
+    static constexpr bool pa_valid(paddr pa) noexcept {
+        return F::pa_bits >= 64 || (pa >> F::pa_bits) == 0;
+    }
+
+    static constexpr bool coherent() noexcept {
+        unsigned covered = F::levels[depth - 1].shift;
+        for (std::size_t l = depth; l-- > 0;) {
+            const auto& g = F::levels[l];
+            if (g.entry_bytes != sizeof(entry)) return false;
+            if (g.shift != covered) return false;                 // levels tile the VA bits
+            if (g.table_align < g.table_bytes() && l != 0) return false;
+            if (g.table_align & (g.table_align - 1)) return false;
+            if (l + 1 < depth && g.leaf_allowed && !F::levels[l + 1].leaf_allowed)
+                return false;                                      // splits need leaves below
+            covered += g.index_bits;
+        }
+        return F::levels[depth - 1].leaf_allowed && covered >= F::va_bits - 1 &&
+               covered <= 64;
+    }
+    static_assert(depth >= 1 && depth <= 6, "a format has 1 to 6 levels");
+};
+
+}  // namespace ptgen

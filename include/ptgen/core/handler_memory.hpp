@@ -1,0 +1,110 @@
+// ptgen/core/handler_memory.hpp: run-time table memory from the user's frame allocator,
+// the C++ form of the seed's PagingHandler.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "memory.hpp"
+
+namespace ptgen {
+
+inline constexpr std::size_t frame_size = 4096;
+
+// What a handler provides, as static functions (stateless, like the seed) or as members of a
+// handler object (stateful allocators: pass the object, or a small handle to it, to create()):
+//   alloc_frame() -> optional-like paddr (contextually bool, operator*), a 4 KiB frame
+//   alloc_frames(num, align) -> optional-like paddr, num contiguous frames aligned to align
+//   dealloc_frame(pa), dealloc_frames(pa, num)
+//   phys_to_virt(pa) -> pointer (void* or any object pointer) where the frame is accessible
+template <class H>
+concept paging_handler = requires(H& h, paddr pa, std::size_t n) {
+    { static_cast<bool>(h.alloc_frame()) };
+    { static_cast<paddr>(*h.alloc_frame()) };
+    { static_cast<bool>(h.alloc_frames(n, n)) };
+    h.dealloc_frame(pa);
+    h.dealloc_frames(pa, n);
+    { h.phys_to_virt(pa) };
+};
+
+namespace detail {
+// phys_to_virt may return a pointer or an integer address (the seed returns a VirtAddr).
+template <class V>
+void* as_pointer(V v) noexcept {
+    if constexpr (std::is_pointer_v<V>) return const_cast<void*>(static_cast<const void*>(v));
+    else return reinterpret_cast<void*>(static_cast<std::uintptr_t>(v));
+}
+}  // namespace detail
+
+// Handler memory with an optional predicate of frames the engine does not own (adopted boot
+// tables). Entry stores are single-copy atomic (std::atomic_ref of the entry's width) because
+// hardware walkers read tables concurrently; stores are release so that a table's contents
+// are visible before the entry that links it.
+template <paging_handler Handler>
+class handler_memory {
+public:
+    constexpr handler_memory() = default;
+    constexpr handler_memory(Handler h) : handler_(static_cast<Handler&&>(h)) {}
+
+    Handler& handler() noexcept { return handler_; }
+    const Handler& handler() const noexcept { return handler_; }
+
+    template <class E>
+    struct table_view {
+        E* entries;
+        E load(std::size_t i) const noexcept {
+            return std::atomic_ref<E>(entries[i]).load(std::memory_order_relaxed);
+        }
+        void store(std::size_t i, E e) const noexcept {
+            std::atomic_ref<E>(entries[i]).store(e, std::memory_order_release);
+        }
+    };
+
+    result<paddr> allocate_table(const level_geometry& g) {
+        const std::size_t frames = (g.table_bytes() + frame_size - 1) / frame_size;
+        paddr pa{};
+        if (frames == 1 && g.table_align <= frame_size) {
+            auto f = handler_.alloc_frame();
+            if (!f) return fail(error::no_memory);
+            pa = static_cast<paddr>(*f);
+        } else {
+            const std::size_t align = g.table_align > frame_size ? g.table_align : frame_size;
+            auto f = handler_.alloc_frames(frames, align);
+            if (!f) return fail(error::no_memory);
+            pa = static_cast<paddr>(*f);
+        }
+        auto* bytes = static_cast<volatile unsigned char*>(detail::as_pointer(handler_.phys_to_virt(pa)));
+        for (std::size_t i = 0; i < g.table_bytes(); ++i) bytes[i] = 0;
+        return pa;
+    }
+
+    void free_table(paddr pa, const level_geometry& g) {
+        const std::size_t frames = (g.table_bytes() + frame_size - 1) / frame_size;
+        if (frames == 1 && g.table_align <= frame_size) handler_.dealloc_frame(pa);
+        else handler_.dealloc_frames(pa, frames);
+    }
+
+    template <class E>
+    table_view<E> view(paddr pa) const {
+        return {static_cast<E*>(detail::as_pointer(handler_.phys_to_virt(pa)))};
+    }
+
+    // Frames inside [foreign_base, foreign_base + foreign_size) were not allocated by the
+    // handler (boot tables adopted from a linker section) and are never handed back to it.
+    constexpr void set_foreign_range(paddr base, std::uint64_t size) noexcept {
+        foreign_base_ = base;
+        foreign_size_ = size;
+    }
+    constexpr bool owns(paddr pa) const noexcept {
+        return pa - foreign_base_ >= foreign_size_;
+    }
+
+private:
+    [[no_unique_address]] mutable Handler handler_{};
+    paddr foreign_base_ = 0;
+    std::uint64_t foreign_size_ = 0;
+};
+
+}  // namespace ptgen

@@ -1,0 +1,48 @@
+// ptgen/page_tables.hpp: the seed's names. ptgen::x86_64::page_table<Handler> and friends are
+// the generic page_table with a handler's memory and the host's (or target's) TLB policy.
+#pragma once
+
+#include "arch/aarch64.hpp"
+#include "arch/arm.hpp"
+#include "arch/loongarch64.hpp"
+#include "arch/riscv.hpp"
+#include "arch/x86_64.hpp"
+#include "core/handler_memory.hpp"
+#include "core/page_table.hpp"
+#include "tlb/no_tlb.hpp"
+
+namespace ptgen {
+
+// The TLB policy the aliases use; target builds (examples/) pass their own policy to the
+// generic page_table instead.
+using default_tlb = no_tlb;
+
+template <page_table_format F, class Handler>
+using handler_page_table = page_table<F, handler_memory<Handler>, default_tlb>;
+
+namespace x86_64 {
+template <class H>
+using page_table = handler_page_table<long_mode_4level, H>;
+}
+namespace aarch64 {
+template <class H>
+using page_table = handler_page_table<stage1_4k_el1, H>;
+template <class H>
+using el2_page_table = handler_page_table<stage1_4k_el2, H>;
+}  // namespace aarch64
+namespace arm {
+template <class H>
+using page_table = handler_page_table<short_descriptor, H>;
+}
+namespace riscv {
+template <class H>
+using sv39_page_table = handler_page_table<sv39, H>;
+template <class H>
+using sv48_page_table = handler_page_table<sv48, H>;
+}  // namespace riscv
+namespace loongarch64 {
+template <class H>
+using page_table = handler_page_table<la64_4level, H>;
+}
+
+}  // namespace ptgen

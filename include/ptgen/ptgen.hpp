@@ -1,0 +1,16 @@
+// ptgen/ptgen.hpp: everything of the run-time and compile-time library but Boost.Hana's list
+// of formats (ptgen/all_formats.hpp), so that freestanding users need no Boost.
+#pragma once
+
+#include "core/address.hpp"
+#include "core/cursor.hpp"
+#include "core/engine.hpp"
+#include "core/flags.hpp"
+#include "core/format.hpp"
+#include "core/handler_memory.hpp"
+#include "core/memory.hpp"
+#include "core/page_table.hpp"
+#include "core/result.hpp"
+#include "core/static_arena.hpp"
+#include "page_tables.hpp"
+#include "tlb/no_tlb.hpp"
