@@ -1,0 +1,256 @@
+// ptgen/arch/aarch64.hpp: AArch64 VMSAv8-64 stage 1 translation tables, 4 KiB granule, 48-bit VA.
+// Reference: Arm Architecture Reference Manual for A-profile, DDI 0487 issue K.a:
+// D8.3 "Translation table descriptor formats" (D8.3.1.1 table descriptors, D8.3.1.2 block and
+// page descriptors), D8.4.1.2 "Stage 1 Direct permissions", D8.6 "Memory region attributes",
+// and the register descriptions of MAIR_ELx, TCR_EL1, TCR_EL2, TTBR0_ELx and SCTLR_ELx.
+// (Older issues number the same sections D4.3-D4.5 or D5.3-D5.5.)
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "../core/format.hpp"
+
+namespace ptgen::aarch64 {
+
+// Descriptor bits, D8.3.1 (Table D8-48 descriptor type, Table D8-50 table descriptor fields,
+// Table D8-52 stage 1 block and page descriptor fields). FEAT_LPA2 is not used (TCR.DS = 0),
+// so bits 49:48 are RES0 and bits 9:8 hold SH.
+namespace desc {
+inline constexpr std::uint64_t valid = 1u << 0;        // D8.3: bit[0], 0 = invalid
+inline constexpr std::uint64_t table = 1u << 1;        // D8.3: bit[1], table (levels 0-2), page (3)
+inline constexpr std::uint64_t type_mask = 0b11;
+inline constexpr std::uint64_t type_block = 0b01;      // D8.3 Table D8-48: levels 1-2 only here
+inline constexpr std::uint64_t type_table = 0b11;      // D8.3 Table D8-48: levels 0-2
+inline constexpr std::uint64_t type_page = 0b11;       // D8.3 Table D8-48: level 3
+inline constexpr unsigned attr_indx_shift = 2;         // D8.3.1.2: AttrIndx[2:0], bits 4:2
+inline constexpr std::uint64_t attr_indx_mask = 0b111u << attr_indx_shift;
+inline constexpr std::uint64_t NS = 1u << 5;           // D8.3.1.2: non-secure (unused: 0)
+inline constexpr std::uint64_t AP1 = 1u << 6;          // D8.3.1.2: AP[1], EL0 access (RES1 at EL2)
+inline constexpr std::uint64_t AP2 = 1u << 7;          // D8.3.1.2: AP[2], read-only
+inline constexpr unsigned sh_shift = 8;                // D8.3.1.2: SH[1:0], bits 9:8
+inline constexpr std::uint64_t sh_mask = 0b11u << sh_shift;
+inline constexpr std::uint64_t sh_inner = 0b11u << sh_shift;  // D8.6: Inner Shareable
+inline constexpr std::uint64_t AF = 1u << 10;          // D8.3.1.2: access flag
+inline constexpr std::uint64_t nG = 1u << 11;          // D8.3.1.2: not global (RES0 at EL2)
+inline constexpr std::uint64_t contiguous = std::uint64_t{1} << 52;  // D8.3.1.2 (unused: 0)
+inline constexpr std::uint64_t PXN = std::uint64_t{1} << 53;  // D8.3.1.2: privileged XN (EL1&0)
+inline constexpr std::uint64_t UXN = std::uint64_t{1} << 54;  // D8.3.1.2: unprivileged XN (EL1&0)
+inline constexpr std::uint64_t XN = std::uint64_t{1} << 54;   // D8.3.1.2: XN (one-EL regimes)
+inline constexpr unsigned oa_bits = 48;                // D8.3.1: OA / NLTA in bits 47:12
+inline constexpr std::uint64_t table_address_mask = low_mask(oa_bits) & ~low_mask(12);
+}  // namespace desc
+
+// MAIR_ELx attribute encodings (D8.6, MAIR_ELx Attr<n>) and the index each flag selects.
+namespace mair_attr {
+inline constexpr std::uint64_t device_nGnRE = 0x04;  // Device-nGnRE
+inline constexpr std::uint64_t normal_wb = 0xff;     // Normal, inner/outer WB non-transient RW-alloc
+inline constexpr std::uint64_t normal_nc = 0x44;     // Normal, inner/outer non-cacheable
+inline constexpr unsigned device_index = 0;          // flags::device
+inline constexpr unsigned normal_index = 1;          // default memory
+inline constexpr unsigned uncached_index = 2;        // flags::uncached
+}  // namespace mair_attr
+
+// SCTLR_ELx bits that turn translation and caches on (same positions at EL1 and EL2).
+namespace sctlr {
+inline constexpr std::uint64_t M = 1u << 0;   // stage 1 MMU enable
+inline constexpr std::uint64_t C = 1u << 2;   // data and unified caches enable
+inline constexpr std::uint64_t I = 1u << 12;  // instruction cache enable
+inline constexpr std::uint64_t WXN = 1u << 19;  // write implies XN: must stay 0 for rwx mappings
+}  // namespace sctlr
+
+// TCR_EL1 / TCR_EL2 fields (register descriptions TCR_EL1 and TCR_EL2, !ELIsInHost(EL2)).
+namespace tcr {
+inline constexpr unsigned T0SZ_shift = 0;    // [5:0] size offset of the TTBR0 region
+inline constexpr unsigned IRGN0_shift = 8;   // [9:8] inner cacheability of TTBR0 walks
+inline constexpr unsigned ORGN0_shift = 10;  // [11:10] outer cacheability of TTBR0 walks
+inline constexpr unsigned SH0_shift = 12;    // [13:12] shareability of TTBR0 walks
+inline constexpr unsigned TG0_shift = 14;    // [15:14] TTBR0 granule: 0b00 = 4 KiB
+inline constexpr unsigned T1SZ_shift = 16;   // TCR_EL1 [21:16] size offset of the TTBR1 region
+inline constexpr unsigned PS_shift = 16;     // TCR_EL2 [18:16] physical address size
+inline constexpr unsigned IRGN1_shift = 24;  // TCR_EL1 [25:24]
+inline constexpr unsigned ORGN1_shift = 26;  // TCR_EL1 [27:26]
+inline constexpr unsigned SH1_shift = 28;    // TCR_EL1 [29:28]
+inline constexpr unsigned TG1_shift = 30;    // TCR_EL1 [31:30] TTBR1 granule: 0b10 = 4 KiB
+inline constexpr unsigned IPS_shift = 32;    // TCR_EL1 [34:32] intermediate physical address size
+inline constexpr std::uint64_t wbwa = 0b01;           // IRGN/ORGN: write-back, write-allocate
+inline constexpr std::uint64_t inner_shareable = 0b11;
+inline constexpr std::uint64_t tg0_4k = 0b00;
+inline constexpr std::uint64_t tg1_4k = 0b10;
+inline constexpr std::uint64_t size_48bit = 0b101;    // IPS/PS: 48 bits, 256 TiB
+inline constexpr std::uint64_t el2_res1 = (std::uint64_t{1} << 31) | (std::uint64_t{1} << 23);
+}  // namespace tcr
+
+// Which stage 1 translation regime the tables serve.
+enum class regime : unsigned char {
+    el1_el0,  // EL1&0: two privilege levels, ASIDs, TTBR0_EL1 and TTBR1_EL1
+    el2,      // EL2 with HCR_EL2.E2H = 0: one privilege level, no ASID, TTBR0_EL2 only
+};
+
+// The codec shared by both regimes. 4 levels (D8.2, 4 KiB granule, 48-bit input address):
+// level 0 indexes VA[47:39] and holds tables only, level 1 maps 1 GiB blocks, level 2 2 MiB
+// blocks, level 3 4 KiB pages; every table is 512 x 8 bytes, 4 KiB aligned.
+//
+// Every leaf is written with AF = 1 (no access-flag fault, TCR.HA not needed), Contiguous = 0,
+// NS = 0. Memory type through AttrIndx (see `mair`): device = Device-nGnRE, uncached = Normal
+// non-cacheable, otherwise Normal write-back. SH = Inner Shareable for Normal memory; for Device
+// memory SH is 0b00, as the field is ignored there (D8.6: Device memory is Outer Shareable).
+//
+// Flags the format widens (effective()):
+// - read: a valid descriptor always grants PrivRead (D8.4.1.2.1 Tables D8-62 and D8-63): there
+//   is no write-only or execute-only encoding (FEAT_S1PIE is not used). PSTATE.PAN may still
+//   deny EL1 access to user pages at run time; that is a CPU state, not an entry property.
+// - EL1&0, user: an EL0 page is accessible at EL1 with the same read/write permission (AP[1]
+//   only adds EL0 access), and is never executable at EL1 (PXN is set; D8.4.1.2.3 also removes
+//   PrivExecute from any EL0-writable page). flags::execute on a user page means EL0 execute.
+// - EL2: user is refused (no EL0 in this regime, AP[1] is RES1); every entry is global (nG is
+//   RES0, there is no ASID), so effective() adds global.
+template <regime R>
+struct stage1_4k {
+    using entry_type = std::uint64_t;
+    static constexpr bool two_privilege_levels = R == regime::el1_el0;
+    static constexpr unsigned va_bits = 48;  // T0SZ (and T1SZ) = 16
+    static constexpr unsigned pa_bits = 48;  // D8.3.1: OA[47:12], FEAT_LPA2 not used
+
+    static constexpr std::array<level_geometry, 4> levels{{
+        {39, 9, 8, false, 4096},  // level 0: no block with the 4 KiB granule (without LPA2)
+        {30, 9, 8, true, 4096},   // level 1: 1 GiB blocks
+        {21, 9, 8, true, 4096},   // level 2: 2 MiB blocks
+        {12, 9, 8, true, 4096},   // level 3: 4 KiB pages
+    }};
+    static constexpr unsigned last_level = 3;
+
+    // EL1&0: the TTBR0 region is [0, 2^48) and the TTBR1 region is [2^64 - 2^48, 2^64) (T0SZ =
+    // T1SZ = 16): bits 63:48 all zero or all one. One table may serve either TTBR. EL2 without
+    // E2H has one VA range, translated through TTBR0_EL2: bits 63:48 must be zero.
+    static constexpr bool va_valid(vaddr va) noexcept {
+        const std::uint64_t top = va >> va_bits;
+        if constexpr (two_privilege_levels) return top == 0 || top == 0xffff;
+        else return top == 0;
+    }
+
+    static constexpr bool accepts(flags f) noexcept {
+        if constexpr (two_privilege_levels) return flags_well_formed(f);
+        else return flags_well_formed(f) && !has(f, flags::user);
+    }
+    static constexpr flags effective(flags f) noexcept {
+        f |= flags::read;
+        if constexpr (!two_privilege_levels) f |= flags::global;
+        return f;
+    }
+
+    // D8.3 Table D8-48. bits[1:0] = 0b01 is a block at levels 1 and 2; at level 0 (4 KiB granule,
+    // no LPA2) it faults, and at level 3 it is reserved and treated as invalid: empty there.
+    static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
+        if (!(e & desc::valid)) return entry_kind::empty;
+        if (level == last_level)
+            return (e & desc::table) ? entry_kind::leaf : entry_kind::empty;
+        if (e & desc::table) return entry_kind::table;
+        return levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
+    }
+    // D8.3.1.1: NLTA[47:12]; D8.3.1.2: OA[47:30] (level 1 block), [47:21] (level 2), [47:12].
+    static constexpr paddr address(entry_type e, unsigned level) noexcept {
+        const bool block = level < last_level && (e & desc::type_mask) == desc::type_block;
+        return e & output_mask(block ? level : last_level);
+    }
+    static constexpr flags leaf_flags(entry_type e, unsigned) noexcept {
+        flags f = flags::read;
+        if (!(e & desc::AP2)) f |= flags::write;
+        const unsigned index = unsigned((e & desc::attr_indx_mask) >> desc::attr_indx_shift);
+        if (index == mair_attr::device_index) f |= flags::device;
+        if (index == mair_attr::uncached_index) f |= flags::uncached;
+        if constexpr (two_privilege_levels) {
+            const bool user = (e & desc::AP1) != 0;
+            if (user) f |= flags::user;
+            if (!(e & (user ? desc::UXN : desc::PXN))) f |= flags::execute;
+            if (!(e & desc::nG)) f |= flags::global;
+        } else {
+            if (!(e & desc::XN)) f |= flags::execute;
+            f |= flags::global;
+        }
+        return f;
+    }
+    // D8.3.1.1: next-level attributes (PXNTable, UXNTable, APTable, NSTable) are left 0, so a
+    // table never limits what its leaves grant.
+    static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
+        return (pa & desc::table_address_mask) | desc::type_table;
+    }
+    static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
+        f = effective(f);
+        entry_type e = (pa & output_mask(level)) | desc::AF |
+                       (level == last_level ? desc::type_page : desc::type_block);
+        unsigned index = mair_attr::normal_index;
+        if (has(f, flags::device)) index = mair_attr::device_index;
+        if (has(f, flags::uncached)) index = mair_attr::uncached_index;
+        e |= entry_type{index} << desc::attr_indx_shift;
+        if (!has(f, flags::device)) e |= desc::sh_inner;
+        if (!has(f, flags::write)) e |= desc::AP2;
+        if constexpr (two_privilege_levels) {
+            if (has(f, flags::user)) {
+                e |= desc::AP1 | desc::PXN;                       // EL0 page: never EL1 code
+                if (!has(f, flags::execute)) e |= desc::UXN;
+            } else {
+                e |= desc::UXN;                                   // EL1 page: never EL0 code
+                if (!has(f, flags::execute)) e |= desc::PXN;
+            }
+            if (!has(f, flags::global)) e |= desc::nG;
+        } else {
+            e |= desc::AP1;                                       // RES1 (D8.4.1.2.1)
+            if (!has(f, flags::execute)) e |= desc::XN;
+        }
+        return e;
+    }
+
+    // MAIR_ELx: Attr0 = Device-nGnRE, Attr1 = Normal WB, Attr2 = Normal NC (see mair_attr).
+    static constexpr std::uint64_t mair = (mair_attr::device_nGnRE << (8 * mair_attr::device_index)) |
+                                          (mair_attr::normal_wb << (8 * mair_attr::normal_index)) |
+                                          (mair_attr::normal_nc << (8 * mair_attr::uncached_index));
+    // SCTLR_ELx bits to set to turn on translation and caches (WXN must stay clear).
+    static constexpr std::uint64_t sctlr_mmu_bits = sctlr::M | sctlr::C | sctlr::I;
+
+  private:
+    static constexpr std::uint64_t output_mask(unsigned level) noexcept {
+        return low_mask(desc::oa_bits) & ~low_mask(levels[level].shift);
+    }
+};
+
+// EL1&0 regime (a kernel at EL1, user space at EL0): TTBR0_EL1 / TTBR1_EL1, TCR_EL1, MAIR_EL1.
+struct stage1_4k_el1 : stage1_4k<regime::el1_el0> {
+    static constexpr const char* name = "aarch64-4k-el1";
+
+    // TTBR0_EL1 / TTBR1_EL1: BADDR in bits 47:1 (the root is 4 KiB aligned), ASID in 63:48,
+    // CnP (bit 0) = 0. With TCR_EL1.AS = 0 only ASID[7:0] is used, and with TCR_EL1.A1 = 0 the
+    // ASID comes from TTBR0_EL1 (the value in TTBR1_EL1 is ignored).
+    static constexpr std::uint64_t ttbr(paddr root, std::uint16_t asid = 0) noexcept {
+        return (std::uint64_t{asid} << 48) | (root & desc::table_address_mask);
+    }
+    // TCR_EL1: T0SZ = T1SZ = 16 (48-bit halves), 4 KiB granules (TG0 = 0b00, TG1 = 0b10), walks
+    // Inner Shareable and write-back write-allocate at both cache levels, IPS = 48 bits.
+    // EPD0 = EPD1 = 0 (both halves walk), A1 = 0, AS = 0 (8-bit ASID), TBI0 = TBI1 = 0, HA = HD = 0.
+    static constexpr std::uint64_t tcr_el1 =
+        (std::uint64_t{64 - va_bits} << tcr::T0SZ_shift) | (tcr::wbwa << tcr::IRGN0_shift) |
+        (tcr::wbwa << tcr::ORGN0_shift) | (tcr::inner_shareable << tcr::SH0_shift) |
+        (tcr::tg0_4k << tcr::TG0_shift) | (std::uint64_t{64 - va_bits} << tcr::T1SZ_shift) |
+        (tcr::wbwa << tcr::IRGN1_shift) | (tcr::wbwa << tcr::ORGN1_shift) |
+        (tcr::inner_shareable << tcr::SH1_shift) | (tcr::tg1_4k << tcr::TG1_shift) |
+        (tcr::size_48bit << tcr::IPS_shift);
+};
+
+// EL2 regime without VHE (HCR_EL2.E2H = 0), the Rust crate's arm-el2: TTBR0_EL2, TCR_EL2,
+// MAIR_EL2. A hypervisor's own tables; no EL0, no ASID, one VA range.
+struct stage1_4k_el2 : stage1_4k<regime::el2> {
+    static constexpr const char* name = "aarch64-4k-el2";
+
+    // TTBR0_EL2: BADDR in bits 47:1, CnP = 0; there is no ASID field when E2H = 0.
+    static constexpr std::uint64_t ttbr(paddr root) noexcept {
+        return root & desc::table_address_mask;
+    }
+    // TCR_EL2 (E2H = 0): T0SZ = 16, TG0 = 4 KiB, walks Inner Shareable write-back write-allocate,
+    // PS = 48 bits, bits 31 and 23 RES1, TBI = 0, HA = HD = 0.
+    static constexpr std::uint64_t tcr_el2 =
+        (std::uint64_t{64 - va_bits} << tcr::T0SZ_shift) | (tcr::wbwa << tcr::IRGN0_shift) |
+        (tcr::wbwa << tcr::ORGN0_shift) | (tcr::inner_shareable << tcr::SH0_shift) |
+        (tcr::tg0_4k << tcr::TG0_shift) | (tcr::size_48bit << tcr::PS_shift) | tcr::el2_res1;
+};
+
+}  // namespace ptgen::aarch64
