@@ -94,7 +94,7 @@ struct pool_handler {
 // A stateless handler in the seed's style: static functions over one global pool.
 struct global_pool_handler {
     static frame_pool& pool() {
-        static frame_pool p(4096, 0x1'0000'0000);
+        static frame_pool p(4096, 0x1000'0000);
         return p;
     }
     static std::optional<paddr> alloc_frame() { return pool().alloc(1, frame_pool::frame); }

@@ -243,6 +243,12 @@ private:
         for (unsigned level = 1; level < depth; ++level) {
             for (std::size_t n = 0; n < need[level]; ++n) {
                 auto t = mem_.allocate_table(F::levels[level]);
+                // A table the format cannot point to (above its physical range) is no memory.
+                if (t && !geo::pa_valid(*t)) {
+                    mem_.free_table(*t, F::levels[level]);
+                    drain_reserve(r);
+                    return fail(error::no_memory);
+                }
                 if (!t) {
                     drain_reserve(r);
                     return fail(error::no_memory);

@@ -35,6 +35,10 @@ public:
     static constexpr result<page_table> create(Memory memory = Memory{}, Tlb tlb = Tlb{}) {
         auto root = memory.allocate_table(F::levels[0]);
         if (!root) return fail(root.err());
+        if (!geometry_of<F>::pa_valid(*root)) {  // a root the register cannot hold
+            memory.free_table(*root, F::levels[0]);
+            return fail(error::no_memory);
+        }
         return page_table(std::move(memory), std::move(tlb), *root);
     }
 

@@ -1,0 +1,191 @@
+// ptgen/arch/loongarch64.hpp: LoongArch64 4-level page tables walked by LDDIR/LDPTE (or by the
+// hardware page-table walker of newer cores).
+// Reference: LoongArch Reference Manual, Volume 1: Basic Architecture (v1.10):
+// 5.4 "Page Table Mapping Storage Management" (TLB entry format, "Multi-level Page Table
+// Structure Supported by Page Walking"), "Memory Access Types" (MAT), 4.2.5 LDDIR / LDPTE, and the
+// CSRs of 7.5: TLBELO0/1 and TLBRELO0/1 (entry format), PGDL/PGDH, PWCL, PWCH, STLBPS, TLBREHI.
+// (Anchors in LoongArch-Vol1-EN.html: #tlb-refill-exception-entry-low-order-bits,
+// #section-multi-level-page-table-structure-supported-by-page-walking,
+// #page-walk-controller-for-lower-half-address-space, #section-memory-access-types.)
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "../core/format.hpp"
+
+namespace ptgen::loongarch64 {
+
+// Page-table entry bits: the TLBELO / TLBRELO layout (7.5, LA64), which LDPTE loads unchanged,
+// plus the directory-entry bits LDDIR interprets (4.2.5, 5.4).
+namespace pte {
+inline constexpr std::uint64_t V = std::uint64_t{1} << 0;  // valid
+inline constexpr std::uint64_t D = std::uint64_t{1} << 1;  // dirty: stores allowed (TLB view)
+inline constexpr unsigned PLV_shift = 2;                   // PLV, bits 3:2: privilege level
+inline constexpr std::uint64_t PLV_mask = std::uint64_t{3} << PLV_shift;
+inline constexpr unsigned MAT_shift = 4;                   // MAT, bits 5:4: memory access type
+inline constexpr std::uint64_t MAT_mask = std::uint64_t{3} << MAT_shift;
+inline constexpr std::uint64_t G = std::uint64_t{1} << 6;        // global (4 KiB page entry)
+inline constexpr std::uint64_t HUGE = std::uint64_t{1} << 6;     // huge page (directory entry)
+inline constexpr std::uint64_t P = std::uint64_t{1} << 7;        // present (hardware walker)
+inline constexpr std::uint64_t W = std::uint64_t{1} << 8;        // writable (hardware walker)
+inline constexpr std::uint64_t HGLOBAL = std::uint64_t{1} << 12;  // global (huge page entry)
+inline constexpr unsigned LEVEL_shift = 13;  // bits 14:13: huge level, written by LDDIR in rd
+inline constexpr std::uint64_t NR = std::uint64_t{1} << 61;    // no read (loads fault)
+inline constexpr std::uint64_t NX = std::uint64_t{1} << 62;    // no execute (fetches fault)
+inline constexpr std::uint64_t RPLV = std::uint64_t{1} << 63;  // restricted PLV (== PLV only)
+// PPN: physical address bits [PALEN-1:12]; PALEN = 48 here.
+inline constexpr std::uint64_t ppn_mask = low_mask(48) & ~low_mask(12);
+// Not in the manual: a software mark in every directory entry that points to a table, so that a
+// table at physical address 0 is not an all-zero (empty) entry. LDDIR and the hardware walker use
+// only bits [PALEN-1:12] of a non-huge directory entry; Linux relies on this by storing kernel
+// virtual addresses (DMW window 0x9000..., bits 63 and 60 set) in its directory entries.
+inline constexpr std::uint64_t SW_TABLE = std::uint64_t{1} << 60;
+}  // namespace pte
+
+// MAT values ("Memory Access Types"; 3 is reserved).
+namespace mat {
+inline constexpr std::uint64_t SUC = 0;  // strongly-ordered uncached: device
+inline constexpr std::uint64_t CC = 1;   // coherent cached: normal memory
+inline constexpr std::uint64_t WUC = 2;  // weakly-ordered uncached: uncached
+}  // namespace mat
+
+inline constexpr std::uint64_t PLV_user = 3;  // PLV3: the least privileged level
+
+// CSR.PWCL (CSR 0x1C, 7.5): page walk controller for the lower half address space.
+namespace pwcl {
+inline constexpr unsigned PTbase = 0;      // 4:0   start bit of the last-level (PT) index
+inline constexpr unsigned PTwidth = 5;     // 9:5   PT index bits
+inline constexpr unsigned Dir1_base = 10;  // 14:10 start bit of the Dir1 index
+inline constexpr unsigned Dir1_width = 15;  // 19:15 Dir1 index bits (0: no such level)
+inline constexpr unsigned Dir2_base = 20;  // 24:20 start bit of the Dir2 index
+inline constexpr unsigned Dir2_width = 25;  // 29:25 Dir2 index bits (0: no such level)
+inline constexpr unsigned PTEWidth = 30;   // 31:30 entry size: 0 = 64 bits
+}  // namespace pwcl
+
+// CSR.PWCH (CSR 0x1D, 7.5): page walk controller for the higher half address space.
+namespace pwch {
+inline constexpr unsigned Dir3_base = 0;    // 5:0   start bit of the Dir3 index
+inline constexpr unsigned Dir3_width = 6;   // 11:6  Dir3 index bits (0: no such level)
+inline constexpr unsigned Dir4_base = 12;   // 17:12 start bit of the Dir4 index
+inline constexpr unsigned Dir4_width = 18;  // 23:18 Dir4 index bits (0: no such level)
+inline constexpr unsigned HPTW_En = 24;     // 24    hardware page-table walker on (CPUCFG.2.HPTW)
+}  // namespace pwch
+
+// STLBPS (CSR 0x1E) and TLBREHI (CSR 0x8E), 7.5: PS in bits 5:0, the page size of the STLB and
+// of the entry a TLB refill writes (LDPTE overwrites TLBREHI.PS for a huge page).
+inline constexpr unsigned PS_shift = 0;
+
+// Four levels: Dir3 (VA 47:39, the root, LDDIR level 3) -> Dir2 (38:30, level 2) -> Dir1 (29:21,
+// level 1) -> PT (20:12, LDPTE), 512 entries of 8 bytes per 4 KiB table. Leaves: 4 KiB in the PT,
+// and huge pages of 1 GiB in Dir2 and 2 MiB in Dir1 (HUGE set, global in HGLOBAL, address from
+// bit 30 / 21). The TLB holds a huge page as two halves (PS 29 / 20): CSR.PRCFG2 must list them.
+//
+// Entries:
+// - empty: 0. With LDDIR refill an empty directory entry reads as "next table at physical address
+//   0": the refill handler must test for 0 after each LDDIR (Linux instead points empty entries at
+//   a zero-filled table). LDDIR may return only bits [PALEN-1:0] (QEMU does), so SW_TABLE is
+//   not visible to that test: on such targets keep frame 0 out of the table allocator;
+// - table: the table's physical address | SW_TABLE (HUGE = 0, low 12 bits 0, as LDDIR ORs the
+//   index into them);
+// - leaf: V and P set; write sets W and D (D is the store permission of the TLB, W that of the
+//   hardware walker), so a read-only page has D = 0 and a writable one is written already dirty;
+//   read off sets NR, execute off sets NX; user sets PLV = 3 (RPLV = 0: PLV0 keeps access);
+//   MAT = CC, SUC for device, WUC for uncached.
+// effective(f) == f: every combination of read, write and execute is expressible, provided the
+// core implements NR and NX (CPUCFG.1 RI and EP).
+// A TLB entry maps an even/odd pair of 4 KiB pages with one G bit: keep global and non-global
+// pages in different 8 KiB-aligned pairs.
+struct la64_4level {
+    using entry_type = std::uint64_t;
+    static constexpr const char* name = "loongarch64-4level";
+    static constexpr unsigned va_bits = 48;  // VALEN: bits 63:48 must equal bit 47
+    static constexpr unsigned pa_bits = 48;  // PALEN
+
+    static constexpr std::array<level_geometry, 4> levels{{
+        {39, 9, 8, false, 4096},  // Dir3 (root)
+        {30, 9, 8, true, 4096},   // Dir2: 1 GiB huge pages
+        {21, 9, 8, true, 4096},   // Dir1: 2 MiB huge pages
+        {12, 9, 8, true, 4096},   // PT:   4 KiB pages
+    }};
+    static constexpr unsigned last_level = 3;
+
+    // 5.2 (mapped address translation): bits 63:VALEN must equal bit VALEN-1, else ADE.
+    static constexpr bool va_valid(vaddr va) noexcept { return is_sign_extended(va, va_bits); }
+
+    static constexpr bool accepts(flags f) noexcept { return flags_well_formed(f); }
+    static constexpr flags effective(flags f) noexcept { return f; }
+
+    // A non-zero directory entry is a huge page when HUGE is set (LDDIR's test) and a table
+    // otherwise; the root holds no huge pages here. A PT entry maps a page when V or P is set.
+    static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
+        if (level == last_level)
+            return (e & (pte::V | pte::P)) ? entry_kind::leaf : entry_kind::empty;
+        if (e == 0) return entry_kind::empty;
+        if (e & pte::HUGE) return levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
+        return entry_kind::table;
+    }
+    static constexpr paddr address(entry_type e, unsigned level) noexcept {
+        if (is_huge(e, level)) return e & pte::ppn_mask & ~low_mask(levels[level].shift);
+        return e & pte::ppn_mask;
+    }
+    static constexpr flags leaf_flags(entry_type e, unsigned level) noexcept {
+        flags f = flags::none;
+        if (!(e & pte::NR)) f |= flags::read;
+        if (e & (pte::W | pte::D)) f |= flags::write;
+        if (!(e & pte::NX)) f |= flags::execute;
+        if (((e & pte::PLV_mask) >> pte::PLV_shift) == PLV_user) f |= flags::user;
+        if (e & (is_huge(e, level) ? pte::HGLOBAL : pte::G)) f |= flags::global;
+        const std::uint64_t m = (e & pte::MAT_mask) >> pte::MAT_shift;
+        if (m == mat::SUC) f |= flags::device;
+        if (m == mat::WUC) f |= flags::uncached;
+        return f;
+    }
+    static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
+        return (pa & pte::ppn_mask) | pte::SW_TABLE;
+    }
+    static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
+        f = effective(f);
+        const bool huge = level != last_level;
+        entry_type e = (pa & pte::ppn_mask & ~low_mask(levels[level].shift)) | pte::V | pte::P;
+        if (has(f, flags::write)) e |= pte::W | pte::D;
+        if (!has(f, flags::read)) e |= pte::NR;
+        if (!has(f, flags::execute)) e |= pte::NX;
+        if (has(f, flags::user)) e |= PLV_user << pte::PLV_shift;
+        const std::uint64_t m = has(f, flags::device)     ? mat::SUC
+                                : has(f, flags::uncached) ? mat::WUC
+                                                          : mat::CC;
+        e |= m << pte::MAT_shift;
+        if (huge) e |= pte::HUGE;
+        if (has(f, flags::global)) e |= huge ? pte::HGLOBAL : pte::G;
+        return e;
+    }
+
+    // PGDL (CSR 0x19) / PGDH (CSR 0x1A), 7.5: Base in bits 63:12, the root for VA[47] = 0 / 1.
+    // One root serves both halves (its entries 0..255 / 256..511); pass it to both.
+    static constexpr std::uint64_t pgd(paddr root) noexcept { return root & ~low_mask(12); }
+
+    // PWCL/PWCH for this geometry: PT 12/9, Dir1 21/9, Dir2 30/9, Dir3 39/9, no Dir4, 64-bit
+    // entries. hardware_walk sets PWCH.HPTW_En (only on cores with CPUCFG.2.HPTW).
+    static constexpr std::uint32_t pwcl() noexcept {
+        return (levels[3].shift << pwcl::PTbase) | (levels[3].index_bits << pwcl::PTwidth) |
+               (levels[2].shift << pwcl::Dir1_base) | (levels[2].index_bits << pwcl::Dir1_width) |
+               (levels[1].shift << pwcl::Dir2_base) | (levels[1].index_bits << pwcl::Dir2_width) |
+               (0u << pwcl::PTEWidth);
+    }
+    static constexpr std::uint32_t pwch(bool hardware_walk = false) noexcept {
+        return (levels[0].shift << pwch::Dir3_base) | (levels[0].index_bits << pwch::Dir3_width) |
+               (0u << pwch::Dir4_base) | (0u << pwch::Dir4_width) |
+               (std::uint32_t{hardware_walk} << pwch::HPTW_En);
+    }
+    // STLBPS.PS and TLBREHI.PS: 4 KiB pages.
+    static constexpr std::uint32_t stlbps() noexcept { return levels[3].shift << PS_shift; }
+    static constexpr std::uint64_t tlbrehi() noexcept { return levels[3].shift << PS_shift; }
+
+private:
+    static constexpr bool is_huge(entry_type e, unsigned level) noexcept {
+        return level != last_level && (e & pte::HUGE);
+    }
+};
+
+}  // namespace ptgen::loongarch64

@@ -1,0 +1,61 @@
+// RISC-V Sv39/Sv48 encodings, checked against the Privileged spec's PTE layout (4.3.1, 4.4.1)
+// with values computed by hand.
+#include <catch2/catch.hpp>
+
+#include <ptgen/arch/riscv.hpp>
+
+using namespace ptgen;
+using riscv::sv39;
+using riscv::sv48;
+
+static_assert(page_table_format<sv39> && page_table_format<sv48>);
+static_assert(geometry_of<sv39>::coherent() && geometry_of<sv48>::coherent());
+
+TEST_CASE("an Sv39 4 KiB leaf: PPN at bit 10, V R W A D set", "[arch][riscv]") {
+    // pa 0x8020_1000 -> PPN 0x80201 -> bits 0x80201 << 10 = 0x2008_0400; V|R|W|A|D = 0xc7
+    CHECK(sv39::encode_leaf(0x8020'1000, rw, 2) == 0x2008'04c7);
+    // + X (0x8) + U (0x10) + G (0x20)
+    CHECK(sv39::encode_leaf(0x8020'1000, rwx | user | global, 2) == 0x2008'04ff);
+    CHECK(sv39::kind(0x2008'04c7, 2) == entry_kind::leaf);
+    CHECK(sv39::address(0x2008'04c7, 2) == 0x8020'1000);
+}
+
+TEST_CASE("an Sv39 gigapage at level 0 and a megapage at level 1 are leaves", "[arch][riscv]") {
+    // 1 GiB at pa 0x4000_0000: PPN 0x40000 << 10 = 0x1000_0000; R|X|V|A|D = 0xcb
+    CHECK(sv39::encode_leaf(0x4000'0000, rx, 0) == 0x1000'00cb);
+    CHECK(sv39::kind(0x1000'00cb, 0) == entry_kind::leaf);
+    CHECK(sv39::encode_leaf(0x20'0000, r, 1) == ((0x200ull << 10) | 0xc3));
+    CHECK(sv48::kind(sv48::encode_leaf(0x80'0000'0000, r, 0), 0) == entry_kind::leaf);
+}
+
+TEST_CASE("an Sv39 pointer has V only: D, A and U are reserved in non-leaf PTEs",
+          "[arch][riscv]") {
+    CHECK(sv39::encode_table(0x8040'3000, 0) == ((0x80403ull << 10) | 1));
+    CHECK(sv39::kind(sv39::encode_table(0x8040'3000, 1), 1) == entry_kind::table);
+    // a pointer at the last level is reserved: not a mapping
+    CHECK(sv39::kind(1, 2) == entry_kind::empty);
+    CHECK(sv39::kind(0, 0) == entry_kind::empty);
+    CHECK(sv39::kind(0x2008'04c6, 2) == entry_kind::empty);  // V clear
+}
+
+TEST_CASE("write without read is reserved: the format grants read", "[arch][riscv]") {
+    CHECK(sv39::effective(flags::write) == rw);
+    CHECK(sv39::leaf_flags(sv39::encode_leaf(0x1000, flags::write, 2), 2) == rw);
+    CHECK(sv39::effective(flags::execute) == flags::execute);  // execute-only is legal
+    CHECK(sv39::effective(rw | device) == rw);                 // memory type is the PMA's
+}
+
+TEST_CASE("Sv39 and Sv48 virtual addresses are sign-extended", "[arch][riscv]") {
+    CHECK(sv39::va_valid(0x3f'ffff'ffff));
+    CHECK(sv39::va_valid(0xffff'ffc0'0000'0000));
+    CHECK_FALSE(sv39::va_valid(0x40'0000'0000));
+    CHECK_FALSE(sv39::va_valid(0xffff'ff80'0000'0000));
+    CHECK(sv48::va_valid(0x7fff'ffff'ffff));
+    CHECK(sv48::va_valid(0xffff'8000'0000'0000));
+    CHECK_FALSE(sv48::va_valid(0x8000'0000'0000));
+}
+
+TEST_CASE("satp holds MODE, ASID and the root's PPN", "[arch][riscv]") {
+    CHECK(sv39::satp(0x8040'0000) == 0x8000'0000'0008'0400);
+    CHECK(sv48::satp(0x8040'0000, 5) == 0x9000'5000'0008'0400);
+}

@@ -1,0 +1,155 @@
+// Tests of ptgen/arch/x86_64.hpp against Intel SDM Vol. 3A, 4.5 (4-level paging).
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+
+#include <ptgen/arch/x86_64.hpp>
+
+namespace {
+
+using F = ptgen::x86_64::long_mode_4level;
+using ptgen::entry_kind;
+using ptgen::flags;
+namespace pte = ptgen::x86_64::pte;
+
+static_assert(ptgen::page_table_format<F>);
+static_assert(ptgen::geometry_of<F>::coherent());
+static_assert(ptgen::geometry_of<F>::depth == 4);
+static_assert(ptgen::geometry_of<F>::leaf_level_for(1ull << 30) == 1);
+static_assert(ptgen::geometry_of<F>::leaf_level_for(2ull << 20) == 2);
+static_assert(ptgen::geometry_of<F>::leaf_level_for(4096) == 3);
+static_assert(ptgen::geometry_of<F>::leaf_level_for(512ull << 30) == -1);  // no PML4E pages
+// The codec is usable in constant expressions (compile-time tables).
+static_assert(F::encode_leaf(0x20'0000, ptgen::rw | ptgen::global, 2) == 0x8000'0000'0020'01E3ull);
+static_assert(F::kind(F::encode_table(0x1000, 0), 0) == entry_kind::table);
+
+constexpr flags as_flags(unsigned bits) { return flags(static_cast<std::uint8_t>(bits)); }
+
+}  // namespace
+
+TEST_CASE("x86-64: a 4 KiB PTE maps a page with P, A, D and the address in bits 51:12",
+          "[x86_64]") {
+    // Table 4-20: P(0) | A(5) | D(6) = 0x61, U/S(2) = 0x4; R/W clear; XD clear (executable).
+    CHECK(F::encode_leaf(0x1234'5000, ptgen::rx | ptgen::user, 3) == 0x0000'0000'1234'5065ull);
+    // Read-only, not executable, supervisor: P | A | D | XD.
+    CHECK(F::encode_leaf(0x7000, ptgen::r, 3) == 0x8000'0000'0000'7061ull);
+    // The highest 4 KiB frame of a 52-bit physical space.
+    CHECK(F::encode_leaf(0x000F'FFFF'FFFF'F000, ptgen::rwx, 3) == 0x000F'FFFF'FFFF'F063ull);
+    // A PTE never carries PS: bit 7 of a PTE is PAT, left 0.
+    CHECK((F::encode_leaf(0x1000, ptgen::rwx, 3) & pte::PAT_4K) == 0);
+}
+
+TEST_CASE("x86-64: a 2 MiB PDE with PS maps a 2 MiB page", "[x86_64]") {
+    // Table 4-18: P | R/W | A | D | PS | G = 0x1E3, XD (63) for no execute.
+    CHECK(F::encode_leaf(0x20'0000, ptgen::rw | ptgen::global, 2) == 0x8000'0000'0020'01E3ull);
+    CHECK(F::kind(0x8000'0000'0020'01E3ull, 2) == entry_kind::leaf);
+    CHECK(F::address(0x8000'0000'0020'01E3ull, 2) == 0x20'0000);
+    CHECK(F::leaf_flags(0x8000'0000'0020'01E3ull, 2) == (ptgen::rw | ptgen::global));
+    // Bit 12 of a 2 MiB page is its PAT bit, not part of the address.
+    CHECK(F::address(0x0000'0000'0020'1083ull, 2) == 0x20'0000);
+}
+
+TEST_CASE("x86-64: a 1 GiB PDPTE with PS maps a 1 GiB page", "[x86_64]") {
+    // Table 4-16: address in 51:30; P | R/W | A | D | PS | G = 0x1E3, executable.
+    CHECK(F::encode_leaf(0x4000'0000, ptgen::rwx | ptgen::global, 1) == 0x4000'01E3ull);
+    CHECK(F::kind(0x4000'01E3ull, 1) == entry_kind::leaf);
+    CHECK(F::address(0x4000'01E3ull, 1) == 0x4000'0000);
+    CHECK(F::address(0x4000'11E3ull, 1) == 0x4000'0000);  // PAT (bit 12) is not address
+}
+
+TEST_CASE("x86-64: memory types select the power-on PAT entries UC (PCD|PWT) and UC- (PCD)",
+          "[x86_64]") {
+    // device: PWT(3) | PCD(4) -> PAT index 3 = UC.
+    CHECK(F::encode_leaf(0xFEE0'0000, ptgen::rw | ptgen::device, 3) == 0x8000'0000'FEE0'007Bull);
+    CHECK(F::leaf_flags(0x8000'0000'FEE0'007Bull, 3) == (ptgen::rw | ptgen::device));
+    // uncached: PCD only -> PAT index 2 = UC-.
+    CHECK(F::encode_leaf(0xC000'0000, ptgen::r | ptgen::uncached, 2) == 0x8000'0000'C000'00F1ull);
+    CHECK(F::leaf_flags(0x8000'0000'C000'00F1ull, 2) == (ptgen::r | ptgen::uncached));
+    // Normal memory: PWT = PCD = 0 -> PAT index 0 = WB. PWT alone (WT) is neither type.
+    CHECK((F::encode_leaf(0x1000, ptgen::rw, 3) & (pte::PWT | pte::PCD)) == 0);
+    CHECK(F::leaf_flags(0x1000 | pte::P | pte::PWT, 3) == (ptgen::r | flags::execute));
+}
+
+TEST_CASE("x86-64: a table entry is P | R/W | U/S with XD clear, so the leaf alone decides",
+          "[x86_64]") {
+    // Tables 4-15, 4-17, 4-19.
+    CHECK(F::encode_table(0x1000, 0) == 0x1007ull);
+    CHECK(F::encode_table(0x000F'FFFF'FFFF'F000, 2) == 0x000F'FFFF'FFFF'F007ull);
+    for (unsigned level = 0; level < 3; ++level) {
+        const auto e = F::encode_table(0x0000'00AB'CDEF'0000, level);
+        CHECK(e == (0x0000'00AB'CDEF'0000ull | pte::P | pte::RW | pte::US));
+        CHECK((e & (pte::XD | pte::PS)) == 0);
+    }
+}
+
+TEST_CASE("x86-64: a PML4E never maps a page; P = 0 is empty at every level", "[x86_64]") {
+    CHECK(F::kind(0x1000 | pte::P | pte::PS, 0) == entry_kind::table);  // PS reserved in a PML4E
+    CHECK(F::kind(0x1000 | pte::P, 1) == entry_kind::table);
+    CHECK(F::kind(0x1000 | pte::P, 2) == entry_kind::table);
+    CHECK(F::kind(0x1000 | pte::P, 3) == entry_kind::leaf);
+    for (unsigned level = 0; level < 4; ++level) {
+        CHECK(F::kind(0, level) == entry_kind::empty);
+        CHECK(F::kind(~pte::P, level) == entry_kind::empty);  // bits 63:1 ignored when P = 0
+    }
+}
+
+TEST_CASE("x86-64: every accepted flag set round-trips at every leaf level", "[x86_64]") {
+    int accepted = 0;
+    for (unsigned bits = 0; bits < 128; ++bits) {
+        const flags f = as_flags(bits);
+        REQUIRE(F::accepts(f) == ptgen::flags_well_formed(f));
+        if (!F::accepts(f)) continue;
+        ++accepted;
+        INFO("flags " << bits);
+        // Never less than asked; the only widening is read (4.6: present means readable).
+        CHECK((F::effective(f) & f) == f);
+        CHECK(F::effective(f) == (f | flags::read));
+        CHECK(F::effective(F::effective(f)) == F::effective(f));
+        for (unsigned level = 0; level < 4; ++level) {
+            if (!F::levels[level].leaf_allowed) continue;
+            const std::uint64_t span = F::levels[level].span();
+            for (std::uint64_t pa : std::initializer_list<std::uint64_t>{
+                     0, span, 0x0000'0123'4000'0000ull, ptgen::low_mask(F::pa_bits)}) {
+                pa &= ~(span - 1);
+                INFO("level " << level << " pa " << pa);
+                const auto e = F::encode_leaf(pa, f, level);
+                CHECK(F::kind(e, level) == entry_kind::leaf);
+                CHECK(F::address(e, level) == pa);
+                CHECK(F::leaf_flags(e, level) == F::effective(f));
+                // Accessed and dirty are preset (4.8): the processor never writes the entry.
+                CHECK((e & (pte::A | pte::D)) == (pte::A | pte::D));
+            }
+        }
+    }
+    CHECK(accepted == 7 * 4 * 3);  // 7 permission sets x 4 (user, global) x 3 memory types
+}
+
+TEST_CASE("x86-64: table entries round-trip at every non-last level", "[x86_64]") {
+    for (unsigned level = 0; level < 3; ++level) {
+        for (std::uint64_t pa : std::initializer_list<std::uint64_t>{
+                 0, 0x1000, 0x0000'0008'0000'3000ull, ptgen::low_mask(52) & ~ptgen::low_mask(12)}) {
+            INFO("level " << level << " pa " << pa);
+            const auto e = F::encode_table(pa, level);
+            CHECK(F::kind(e, level) == entry_kind::table);
+            CHECK(F::address(e, level) == pa);
+        }
+    }
+}
+
+TEST_CASE("x86-64: linear addresses are canonical when bits 63:47 are equal", "[x86_64]") {
+    CHECK(F::va_valid(0));
+    CHECK(F::va_valid(0x0000'7FFF'FFFF'FFFFull));
+    CHECK(F::va_valid(0xFFFF'8000'0000'0000ull));
+    CHECK(F::va_valid(0xFFFF'FFFF'FFFF'FFFFull));
+    CHECK_FALSE(F::va_valid(0x0000'8000'0000'0000ull));
+    CHECK_FALSE(F::va_valid(0xFFFF'7FFF'FFFF'FFFFull));
+    CHECK_FALSE(F::va_valid(0x0001'0000'0000'0000ull));
+    CHECK_FALSE(F::va_valid(0x8000'0000'0000'0000ull));
+}
+
+TEST_CASE("x86-64: CR3 holds the PML4 address in 51:12 and the PCID in 11:0", "[x86_64]") {
+    CHECK(F::cr3(0x1000) == 0x1000ull);
+    CHECK(F::cr3(0x0000'0001'2345'6000ull, 7) == 0x0000'0001'2345'6007ull);
+    CHECK(F::cr3(0x5000, 0xFFFF) == 0x5FFFull);  // a PCID is 12 bits
+}
