@@ -234,6 +234,15 @@ struct stage1_4k_el1 : stage1_4k<regime::el1_el0> {
         (tcr::wbwa << tcr::IRGN1_shift) | (tcr::wbwa << tcr::ORGN1_shift) |
         (tcr::inner_shareable << tcr::SH1_shift) | (tcr::tg1_4k << tcr::TG1_shift) |
         (tcr::size_48bit << tcr::IPS_shift);
+
+    // Boot: TTBR0_EL1 walks the low half, TTBR1_EL1 the high half (D8.2.4): one root each.
+    static constexpr bool split_roots = true;
+    struct registers {
+        std::uint64_t ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1;
+    };
+    static constexpr registers boot_registers(paddr low, paddr high) noexcept {
+        return {ttbr(low), ttbr(high), tcr_el1, mair};
+    }
 };
 
 // EL2 regime without VHE (HCR_EL2.E2H = 0), the Rust crate's arm-el2: TTBR0_EL2, TCR_EL2,
@@ -251,6 +260,15 @@ struct stage1_4k_el2 : stage1_4k<regime::el2> {
         (std::uint64_t{64 - va_bits} << tcr::T0SZ_shift) | (tcr::wbwa << tcr::IRGN0_shift) |
         (tcr::wbwa << tcr::ORGN0_shift) | (tcr::inner_shareable << tcr::SH0_shift) |
         (tcr::tg0_4k << tcr::TG0_shift) | (tcr::size_48bit << tcr::PS_shift) | tcr::el2_res1;
+
+    // Boot: one root in TTBR0_EL2 (no high half without VHE).
+    static constexpr bool split_roots = false;
+    struct registers {
+        std::uint64_t ttbr0_el2, tcr_el2, mair_el2;
+    };
+    static constexpr registers boot_registers(paddr root, paddr) noexcept {
+        return {ttbr(root), tcr_el2, mair};
+    }
 };
 
 }  // namespace ptgen::aarch64

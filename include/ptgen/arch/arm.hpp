@@ -216,6 +216,15 @@ struct short_descriptor {
     static constexpr std::uint32_t dacr = 0b01;
     // SCTLR bits to set (M, C, I); AFE and TRE must stay clear.
     static constexpr std::uint32_t sctlr_mmu_bits = sctlr::M | sctlr::C | sctlr::I;
+
+    // Boot: TTBCR.N = 0, so TTBR0 covers all 4 GiB: one root.
+    static constexpr bool split_roots = false;
+    struct registers {
+        std::uint32_t ttbr0, ttbcr, dacr;
+    };
+    static constexpr registers boot_registers(paddr root, paddr) noexcept {
+        return {ttbr0(root), ttbcr, dacr};
+    }
 };
 
 }  // namespace ptgen::arm

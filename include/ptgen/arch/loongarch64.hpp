@@ -183,6 +183,16 @@ struct la64_4level {
     static constexpr std::uint64_t tlbrehi() noexcept { return levels[3].shift << PS_shift; }
 
 private:
+    // Boot: PGDL serves addresses with VA bit 47 clear, PGDH those with it set: one root each.
+    static constexpr bool split_roots = true;
+    struct registers {
+        std::uint64_t pgdl, pgdh;
+        std::uint32_t pwcl, pwch, stlbps;
+    };
+    static constexpr registers boot_registers(paddr low, paddr high) noexcept {
+        return {pgd(low), pgd(high), pwcl(), pwch(), stlbps()};
+    }
+
     static constexpr bool is_huge(entry_type e, unsigned level) noexcept {
         return level != last_level && (e & pte::HUGE);
     }

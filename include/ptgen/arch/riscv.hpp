@@ -95,6 +95,13 @@ struct sv_format {
     static constexpr std::uint64_t satp(paddr root, std::uint16_t asid = 0) noexcept {
         return (std::uint64_t{SatpMode} << 60) | (std::uint64_t{asid} << 44) | (root >> 12);
     }
+
+    // Boot: one root for the whole address space; satp is all early boot writes.
+    static constexpr bool split_roots = false;
+    struct registers {
+        std::uint64_t satp;
+    };
+    static constexpr registers boot_registers(paddr root, paddr) noexcept { return {satp(root)}; }
 };
 
 using sv39 = sv_format<3, 8>;

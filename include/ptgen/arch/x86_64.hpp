@@ -128,6 +128,13 @@ struct long_mode_4level {
     }
 
 private:
+    // Boot: one root (PML4); CR3 is all early boot writes (with CR4.PAE, EFER.LME/NXE, CR0.PG).
+    static constexpr bool split_roots = false;
+    struct registers {
+        std::uint64_t cr3;
+    };
+    static constexpr registers boot_registers(paddr root, paddr) noexcept { return {cr3(root)}; }
+
     static constexpr bool is_huge(entry_type e, unsigned level) noexcept {
         return level != 0 && level != last_level && (e & pte::PS);
     }

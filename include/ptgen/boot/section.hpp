@@ -1,0 +1,76 @@
+// ptgen/boot/section.hpp: the image emitted as a constinit, root-aligned array in a linker
+// section, and the linker-script line that makes a wrong placement fail the link.
+//
+// Linker script fragment (the section must start at the layout's table_base):
+//
+//     .ptgen.boot 0x80400000 : ALIGN(4096) { KEEP(*(.ptgen.boot)) }
+//     ASSERT(ADDR(.ptgen.boot) == 0x80400000, "ptgen: .ptgen.boot is not at its table_base")
+//
+// linker_assert(image) produces the ASSERT line for an image (generators/ptgen-ldscript
+// prints it at build time).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+#include "build.hpp"
+
+// A constinit copy of `img` named `name`, in section `section_name`, aligned for the root table.
+// (A constinit variable cannot be read by static_assert: check the constexpr image instead.)
+#define PTGEN_BOOT_TABLES_IN_SECTION(name, img, section_name)                                    \
+    alignas(::std::remove_cvref_t<decltype(img)>::alignment)                                \
+        __attribute__((section(section_name), used)) constinit ::std::array<                      \
+            typename ::std::remove_cvref_t<decltype(img)>::entry,                           \
+            ::std::remove_cvref_t<decltype(img)>::entries> name = (img).tables
+
+#define PTGEN_BOOT_TABLES(name, img) PTGEN_BOOT_TABLES_IN_SECTION(name, img, ".ptgen.boot")
+
+namespace ptgen::boot {
+
+// A short NUL-terminated string built in a constant expression.
+template <std::size_t N>
+struct fixed_text {
+    std::array<char, N> text{};
+    std::size_t length = 0;
+    constexpr void append(const char* s) {
+        while (*s && length + 1 < N) text[length++] = *s++;
+    }
+    constexpr void append_hex(std::uint64_t v) {
+        append("0x");
+        int shift = 60;
+        while (shift > 0 && ((v >> shift) & 0xf) == 0) shift -= 4;
+        for (; shift >= 0; shift -= 4) {
+            const char digit[] = "0123456789abcdef";
+            const char c[2] = {digit[(v >> shift) & 0xf], 0};
+            append(c);
+        }
+    }
+    constexpr const char* c_str() const { return text.data(); }
+};
+
+// The linker-script lines that place `section` at the image's base and check it.
+template <class Image>
+constexpr fixed_text<320> linker_script_fragment(const Image& img,
+                                                 const char* section = ".ptgen.boot") {
+    fixed_text<320> t;
+    t.append(section);
+    t.append(" ");
+    t.append_hex(img.base);
+    t.append(" : ALIGN(");
+    t.append_hex(Image::alignment);
+    t.append(") { KEEP(*(");
+    t.append(section);
+    t.append(")) }\nASSERT(ADDR(");
+    t.append(section);
+    t.append(") == ");
+    t.append_hex(img.base);
+    t.append(", \"ptgen: ");
+    t.append(section);
+    t.append(" must be linked at ");
+    t.append_hex(img.base);
+    t.append(" (the layout's table_base)\");\n");
+    return t;
+}
+
+}  // namespace ptgen::boot

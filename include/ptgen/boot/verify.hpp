@@ -1,0 +1,96 @@
+// ptgen/boot/verify.hpp: proof at compile time. translate() walks a built image as the MMU
+// would (independently of the engine that built it); verify() checks every region of the
+// layout against the image and that no leaf is writable and executable unless allowed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../core/engine.hpp"
+#include "build.hpp"
+
+namespace ptgen {
+
+// The hardware's view of an image: {pa, flags, size} of va, or not_mapped (out_of_range for a
+// va outside the format, or a table pointer that leaves the image).
+template <class Image>
+constexpr result<translation> translate(const Image& img, vaddr va) {
+    using F = typename Image::format;
+    using E = typename Image::entry;
+    if (!F::va_valid(va)) return fail(error::out_of_range);
+    paddr table = (F::split_roots && (va >> 63) != 0) ? img.high_root : img.root;
+    for (unsigned level = 0; level < F::levels.size(); ++level) {
+        const auto& g = F::levels[level];
+        if (table < img.base || table - img.base + g.table_bytes() > Image::bytes)
+            return fail(error::out_of_range);
+        const E e = img.tables[std::size_t(table - img.base) / sizeof(E) + g.index_of(va)];
+        switch (F::kind(e, level)) {
+            case entry_kind::empty: return fail(error::not_mapped);
+            case entry_kind::leaf:
+                return translation{F::address(e, level) + (va & (g.span() - 1)),
+                                   F::leaf_flags(e, level), g.span()};
+            case entry_kind::table: table = F::address(e, level); break;
+        }
+    }
+    return fail(error::not_mapped);
+}
+
+namespace boot {
+
+// Does every region translate as the layout says, at its first and last byte, its middle,
+// and inside each huge page boundary it crosses?
+template <class Image, class Layout>
+constexpr bool regions_translate(const Image& img, const Layout& l) {
+    using F = typename Image::format;
+    for (const region& r : l.regions) {
+        if (r.size == 0) continue;
+        const std::uint64_t offsets[] = {0, r.size - 1, r.size / 2, r.size / 2 + 4095 < r.size ? r.size / 2 + 4095 : 0};
+        for (std::uint64_t off : offsets) {
+            const auto t = translate(img, r.va + off);
+            if (!t || t->pa != r.pa + off || t->flags != F::effective(r.attrs)) return false;
+        }
+    }
+    return true;
+}
+
+// Is every present leaf that is writable and executable inside a region that allows it?
+template <class Image, class Layout>
+constexpr bool no_unasked_write_execute(const Image& img, const Layout& l) {
+    using F = typename Image::format;
+    using E = typename Image::entry;
+    struct walker {
+        const Image& img;
+        const Layout& l;
+        constexpr bool allowed(vaddr va) const {
+            for (const region& r : l.regions)
+                if (r.size != 0 && r.allow_write_execute && va - r.va < r.size) return true;
+            return false;
+        }
+        constexpr bool table(paddr t, unsigned level, vaddr base) const {
+            const auto& g = F::levels[level];
+            for (std::size_t i = 0; i < g.entries(); ++i) {
+                const E e = img.tables[std::size_t(t - img.base) / sizeof(E) + i];
+                vaddr va = base + i * g.span();
+                if (!F::va_valid(va)) va |= ~low_mask(F::va_bits);
+                const auto k = F::kind(e, level);
+                if (k == entry_kind::table && !table(F::address(e, level), level + 1, va)) return false;
+                if (k == entry_kind::leaf && has(F::leaf_flags(e, level), flags::write | flags::execute) &&
+                    !allowed(va))
+                    return false;
+            }
+            return true;
+        }
+    };
+    const walker w{img, l};
+    if (!w.table(img.root, 0, 0)) return false;
+    return img.high_root == img.root || w.table(img.high_root, 0, 0);
+}
+
+// Everything at once: static_assert(ptgen::boot::verify(image, layout));
+template <class Image, class Layout>
+constexpr bool verify(const Image& img, const Layout& l) {
+    return regions_translate(img, l) && no_unasked_write_execute(img, l);
+}
+
+}  // namespace boot
+}  // namespace ptgen
