@@ -15,8 +15,8 @@ using namespace ptgen::test;
 
 namespace {
 
-enum class op_kind { map_region, map_region_huge, unmap_region, protect_region, unmap_one,
-                     protect_one, remap_one, query };
+enum class op_kind { map_region, map_region_huge, map_linear, map_linear_huge, unmap_region,
+                     protect_region, unmap_one, protect_one, remap_one, query };
 
 struct op {
     op_kind kind;
@@ -78,6 +78,15 @@ void run_sequence(const std::vector<op>& ops) {
                 case op_kind::map_region_huge: {
                     auto res = c.map_region(va, [shift](vaddr v) { return v + shift; }, size, f,
                                             o.kind == op_kind::map_region_huge);
+                    RC_ASSERT(res.has_value() == model.all_free(va, size));
+                    if (res) model.map(va, va + shift, size, F::effective(f));
+                    failed = !res;
+                    break;
+                }
+                case op_kind::map_linear:
+                case op_kind::map_linear_huge: {
+                    auto res = c.map_linear(va, va + shift, size, f,
+                                            o.kind == op_kind::map_linear_huge);
                     RC_ASSERT(res.has_value() == model.all_free(va, size));
                     if (res) model.map(va, va + shift, size, F::effective(f));
                     failed = !res;
@@ -153,6 +162,7 @@ struct Arbitrary<op> {
     static Gen<op> arbitrary() {
         return gen::build<op>(
             gen::set(&op::kind, gen::element(op_kind::map_region, op_kind::map_region_huge,
+                                             op_kind::map_linear, op_kind::map_linear_huge,
                                              op_kind::map_region_huge, op_kind::unmap_region,
                                              op_kind::protect_region, op_kind::unmap_one,
                                              op_kind::protect_one, op_kind::remap_one,

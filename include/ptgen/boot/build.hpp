@@ -108,10 +108,7 @@ constexpr bool map_layout(const layout<F>& l, Arena& a, paddr& root, paddr& high
         if (r.size == 0) continue;
         const bool high = F::split_roots && (r.va >> 63) != 0;
         engine<F, Arena> e(a, high ? high_root : root);
-        const vaddr va = r.va;
-        const paddr pa = r.pa;
-        auto done = e.map_region(
-            va, [va, pa](vaddr v) { return pa + (v - va); }, r.size, r.attrs, r.allow_huge, sink);
+        auto done = e.map_linear(r.va, r.pa, r.size, r.attrs, r.allow_huge, sink);
         if (!done) {
             diagnostic::region_could_not_be_mapped(r.name ? r.name : "(unnamed)");
             return false;

@@ -53,6 +53,11 @@ public:
         if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
         return pt_.engine().map_region(va, get_paddr, size, f, allow_huge, effects_);
     }
+    // map_region of a physically contiguous range: [va, va + size) -> [pa, pa + size).
+    constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, bool allow_huge) {
+        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        return pt_.engine().map_linear(va, pa, size, f, allow_huge, effects_);
+    }
     constexpr status unmap_region(vaddr va, std::uint64_t size) {
         if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
         return pt_.engine().unmap_region(va, size, effects_);
@@ -135,6 +140,14 @@ private:
             if (full) return;
             if (pending_count == flush_batch) full = true;
             else pending[pending_count++] = va;
+        }
+        constexpr void changed_run(vaddr va, std::size_t n, std::uint64_t span) noexcept {
+            if (full) return;
+            if (pending_count + n > flush_batch) {
+                full = true;
+                return;
+            }
+            for (std::size_t k = 0; k < n; ++k) pending[pending_count++] = va + k * span;
         }
         constexpr void invalidate_now(vaddr va) { self->pt_.tlb().flush_page(va); }
         constexpr void retire(paddr pa, unsigned level) {

@@ -99,7 +99,31 @@ public:
                                 error huge_conflict = error::already_mapped) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
         PTGEN_TRY(check_range(va, size));
-        map_job<GetPaddr> job{get_paddr, f, allow_huge, huge_conflict};
+        map_job<GetPaddr> job{get_paddr, f, allow_huge, huge_conflict, false, 0};
+        level_counts need{};
+        PTGEN_TRY((map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
+        table_reserve reserve{};
+        PTGEN_TRY(fill_reserve(reserve, need));
+        (void)map_walk<true>(0, root_, true, va, va + (size - 1), job, need, &reserve, sink);
+        return {};
+    }
+
+    // Maps [va, va + size) to [pa, pa + size): map_region for a physically contiguous range.
+    // Knowing that, the engine counts the tables of absent subtrees without visiting their
+    // entries and writes runs of leaves with one fill per table: the path boot tables (built
+    // by the compiler) and large run-time maps take.
+    template <class Sink>
+    constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, bool allow_huge,
+                                Sink& sink, error huge_conflict = error::already_mapped) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        PTGEN_TRY(check_range(va, size));
+        if (!is_aligned(pa, geo::min_page)) return fail(error::not_aligned);
+        const paddr pa_last = pa + (size - 1);
+        if (pa_last < pa || !geo::pa_valid(pa) || !geo::pa_valid(pa_last))
+            return fail(error::out_of_range);
+        const std::uint64_t delta = pa - va;
+        auto linear = [delta](vaddr v) { return v + delta; };
+        map_job<decltype(linear)> job{linear, f, allow_huge, huge_conflict, true, delta};
         level_counts need{};
         PTGEN_TRY((map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
         table_reserve reserve{};
@@ -113,9 +137,7 @@ public:
     constexpr status map(vaddr va, paddr pa, std::uint64_t size, flags f, Sink& sink) {
         if (geo::leaf_level_for(size) < 0) return fail(error::not_aligned);
         if (!is_aligned(va, size) || !is_aligned(pa, size)) return fail(error::not_aligned);
-        return map_region(
-            va, [va, pa](vaddr v) { return pa + (v - va); }, size, f, true, sink,
-            error::mapped_to_huge_page);
+        return map_linear(va, pa, size, f, true, sink, error::mapped_to_huge_page);
     }
 
     // Removes every mapping in [va, va + size); all of it must be mapped. Huge pages only
@@ -288,13 +310,71 @@ private:
 
     // ---- map ---------------------------------------------------------------------------
 
+    // The last byte of the run of whole entries that starts at va, within the table and [.., last].
+    static constexpr vaddr last_whole_entry(vaddr va, vaddr last, std::uint64_t span_mask,
+                                            std::size_t index, const level_geometry& g) {
+        const std::uint64_t in_table = g.entries() - index;               // entries left here
+        const std::uint64_t in_range = ((last - va) >> g.shift) + 1;     // whole or not
+        std::uint64_t n = in_table < in_range ? in_table : in_range;
+        vaddr run_last = va + ((n - 1) << g.shift) + span_mask;
+        if (run_last > last) run_last -= g.span();  // the final entry is partial
+        return run_last;
+    }
+
     template <class GetPaddr>
     struct map_job {
         GetPaddr& get_paddr;
         flags f;
         bool allow_huge;
         error huge_conflict;
+        bool linear;          // get_paddr(v) == v + delta
+        std::uint64_t delta;
+
+        // Do the whole entries of `level` become leaves (linear jobs only)?
+        constexpr bool leaves_at(unsigned level) const {
+            return F::levels[level].leaf_allowed && (allow_huge || level == last_level) &&
+                   is_aligned(delta, F::levels[level].span());
+        }
     };
+
+    // Plan phase of a linear job inside a table that does not exist yet: every entry is empty,
+    // so the tables below follow from the geometry alone. Adds to need; visits no entry.
+    template <class Job>
+    static constexpr void count_absent(unsigned level, vaddr first, vaddr last, const Job& job,
+                                       level_counts& need) {
+        if (level == last_level) return;
+        const auto& g = F::levels[level];
+        const unsigned shift = g.shift;
+        const std::uint64_t span_mask = g.span() - 1;
+        const std::uint64_t first_block = first >> shift, last_block = last >> shift;
+        const bool leaves = job.leaves_at(level);
+        // head and tail blocks may be partial; the blocks between are whole
+        const bool head_whole = (first & span_mask) == 0 &&
+                                (first_block != last_block || (last & span_mask) == span_mask);
+        const bool tail_whole = (last & span_mask) == span_mask;
+        auto partial = [&](vaddr a, vaddr b) {
+            ++need[level + 1];
+            count_absent(level + 1, a, b, job, need);
+        };
+        std::uint64_t whole_blocks = 0;
+        if (first_block == last_block) {
+            if (head_whole) whole_blocks = 1;
+            else partial(first, last);
+        } else {
+            if (head_whole) ++whole_blocks;
+            else partial(first, first | span_mask);
+            if (tail_whole) ++whole_blocks;
+            else partial(last & ~span_mask, last);
+            whole_blocks += last_block - first_block - 1;
+        }
+        if (whole_blocks == 0 || leaves) return;
+        // each whole block needs a table and the same subtree below it
+        level_counts one{};
+        const vaddr b = (head_whole ? first : (first | span_mask) + 1);
+        count_absent(level + 1, b, b | span_mask, job, one);
+        need[level + 1] += std::size_t(whole_blocks);
+        for (unsigned l = level + 2; l < depth; ++l) need[l] += std::size_t(whole_blocks) * one[l];
+    }
 
     // Maps [first, last] inside the table of `level` at `table` (absent in the plan phase
     // when the table does not exist yet: every entry then reads as empty).
@@ -304,13 +384,44 @@ private:
                               Sink& sink) {
         const auto& g = F::levels[level];
         const std::uint64_t span_mask = g.span() - 1;
+        if constexpr (!Apply) {
+            if (!present && job.linear) {
+                count_absent(level, first, last, job, need);
+                return {};
+            }
+        }
         for (vaddr va = first;;) {
             const vaddr entry_last = va | span_mask;
             const vaddr chunk_last = entry_last < last ? entry_last : last;
             const std::size_t i = g.index_of(va);
+            const bool whole = (va & span_mask) == 0 && chunk_last == entry_last;
+            if constexpr (Apply) {
+                // A run of whole entries that all become leaves: one fill, no per-entry walk
+                // (the plan phase proved them empty).
+                if (job.linear && whole && job.leaves_at(level)) {
+                    const vaddr run_last = last_whole_entry(va, last, span_mask, i, g);
+                    const std::size_t n = std::size_t((run_last - va) >> g.shift) + 1;
+                    const entry e0 = F::encode_leaf(va + job.delta, job.f, level);
+                    const entry stride =
+                        entry(F::encode_leaf(va + job.delta + g.span(), job.f, level) - e0);
+                    const auto view = mem_.template view<entry>(table);
+                    // Leaves of all formats are affine in pa; check it at the run's end anyway.
+                    if (entry(e0 + (n - 1) * stride) ==
+                        F::encode_leaf(run_last - span_mask + job.delta, job.f, level)) {
+                        view.fill(i, n, e0, n > 1 ? stride : entry{0});
+                    } else {
+                        for (std::size_t k = 0; k < n; ++k)
+                            view.store(i + k, F::encode_leaf(va + (k << g.shift) + job.delta,
+                                                             job.f, level));
+                    }
+                    sink.changed_run(va, n, g.span());
+                    if (run_last == last) return {};
+                    va = run_last + 1;
+                    continue;
+                }
+            }
             const entry e = present ? load(table, i) : entry{0};
             const entry_kind k = F::kind(e, level);
-            const bool whole = (va & span_mask) == 0 && chunk_last == entry_last;
 
             bool placed = false;
             if (whole && g.leaf_allowed && (job.allow_huge || level == last_level)) {
@@ -486,6 +597,7 @@ struct free_at_once {
     static constexpr bool break_before_make = false;
     M& memory;
     constexpr void changed(vaddr) noexcept {}
+    constexpr void changed_run(vaddr, std::size_t, std::uint64_t) noexcept {}
     constexpr void invalidate_now(vaddr) noexcept {}
     constexpr void retire(paddr pa, unsigned level) {
         if (memory.owns(pa)) memory.free_table(pa, F::levels[level]);

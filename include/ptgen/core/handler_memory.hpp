@@ -60,6 +60,11 @@ public:
         void store(std::size_t i, E e) const noexcept {
             std::atomic_ref<E>(entries[i]).store(e, std::memory_order_release);
         }
+        void fill(std::size_t i, std::size_t n, E e0, E stride) const noexcept {
+            for (std::size_t k = 0; k < n; ++k, e0 += stride)
+                std::atomic_ref<E>(entries[i + k]).store(e0, std::memory_order_relaxed);
+            std::atomic_thread_fence(std::memory_order_release);
+        }
     };
 
     result<paddr> allocate_table(const level_geometry& g) {

@@ -21,6 +21,7 @@ concept table_memory = requires(M& m, const M& cm, const level_geometry& g, padd
     m.free_table(pa, g);
     { cm.template view<E>(pa).load(i) } -> std::same_as<E>;
     m.template view<E>(pa).store(i, e);
+    m.template view<E>(pa).fill(i, i, e, e);  // entries i.. = e, e + stride, ...: a run of leaves
     // May the engine free this table? (false for tables it did not allocate, e.g. adopted
     // boot tables in a linker section.)
     { cm.owns(pa) } -> std::same_as<bool>;

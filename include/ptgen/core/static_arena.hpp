@@ -50,6 +50,11 @@ public:
         std::size_t first;
         constexpr E load(std::size_t i) const noexcept { return arena->storage_[first + i]; }
         constexpr void store(std::size_t i, E e) const noexcept { arena->storage_[first + i] = e; }
+        // entries i .. i+n-1 = e0, e0 + stride, ... (one tight loop: cheap in constant evaluation)
+        constexpr void fill(std::size_t i, std::size_t n, E e0, E stride) const noexcept {
+            E* p = arena->storage_.data() + first + i;
+            for (std::size_t k = 0; k < n; ++k, e0 += stride) p[k] = e0;
+        }
     };
     template <class E>
     constexpr const_view<E> view(paddr pa) const noexcept {
@@ -71,8 +76,9 @@ public:
                 continue;
             }
             for (std::size_t k = 0; k < need; ++k) used_[u + k] = true;
-            for (std::size_t k = 0; k < need * unit_entries; ++k)
-                storage_[u * unit_entries + k] = 0;
+            // Units above the high-water mark were never handed out: still zero.
+            const std::size_t dirty = u < high_water_ ? (high_water_ < u + need ? high_water_ : u + need) - u : 0;
+            for (std::size_t k = 0; k < dirty * unit_entries; ++k) storage_[u * unit_entries + k] = 0;
             if (u == hint_) hint_ = u + need;
             if (u + need > high_water_) high_water_ = u + need;
             used_units_ += need;
