@@ -10,6 +10,7 @@
 #include "../core/engine.hpp"
 #include "../core/static_arena.hpp"
 #include "layout.hpp"
+#include "static_checks.hpp"
 
 namespace ptgen::boot {
 
@@ -132,6 +133,7 @@ constexpr std::size_t table_bytes_of(const layout<F>& l) {
 template <const auto& L>
 constexpr auto build() {
     using F = typename std::remove_cvref_t<decltype(L)>::format_type;
+    static_assert(check_layout_statically<L>());
     constexpr std::size_t bytes = table_bytes_of(L);
     static_assert(bytes != 0, "the layout has errors (see the diagnostic above)");
     static_arena<F, bytes> arena(L.table_base);

@@ -86,6 +86,34 @@ inline void table_base_is_not_aligned_for_the_root_table(paddr table_base) { (vo
 inline void table_base_is_outside_the_physical_range(paddr table_base) { (void)table_base; }
 }  // namespace diagnostic
 
+// The rules, one predicate each (used by check_layout and by the static checks of build()).
+namespace rules {
+template <page_table_format F>
+constexpr bool aligned(const region& r) {
+    constexpr auto page = geometry_of<F>::min_page;
+    return r.size != 0 && is_aligned(r.va, page) && is_aligned(r.pa, page) && is_aligned(r.size, page);
+}
+template <page_table_format F>
+constexpr bool canonical(const region& r) {
+    const vaddr last = r.va + (r.size - 1);
+    return r.size == 0 || (last >= r.va && F::va_valid(r.va) && F::va_valid(last) &&
+                           ((last - r.va) >> F::va_bits) == 0);
+}
+template <page_table_format F>
+constexpr bool pa_in_range(const region& r) {
+    const paddr last = r.pa + (r.size - 1);
+    return r.size == 0 || (last >= r.pa && geometry_of<F>::pa_valid(r.pa) &&
+                           geometry_of<F>::pa_valid(last));
+}
+constexpr bool write_execute_allowed(const region& r) {
+    return !has(r.attrs, flags::write | flags::execute) || r.allow_write_execute;
+}
+constexpr bool disjoint(const region& a, const region& b) {
+    return a.size == 0 || b.size == 0 || a.va > b.va + (b.size - 1) || b.va > a.va + (a.size - 1);
+}
+constexpr bool used(const region& r) { return r.size != 0 || r.name != nullptr; }
+}  // namespace rules
+
 // Checks a layout; returns false after reaching a diagnostic (a compile error in a constant
 // expression, a false result at run time).
 template <page_table_format F>

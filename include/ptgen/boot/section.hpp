@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "build.hpp"
+#include "text.hpp"
 
 // A constinit copy of `img` named `name`, in section `section_name`, aligned for the root table.
 // (A constinit variable cannot be read by static_assert: check the constexpr image instead.)
@@ -27,27 +28,6 @@
 #define PTGEN_BOOT_TABLES(name, img) PTGEN_BOOT_TABLES_IN_SECTION(name, img, ".ptgen.boot")
 
 namespace ptgen::boot {
-
-// A short NUL-terminated string built in a constant expression.
-template <std::size_t N>
-struct fixed_text {
-    std::array<char, N> text{};
-    std::size_t length = 0;
-    constexpr void append(const char* s) {
-        while (*s && length + 1 < N) text[length++] = *s++;
-    }
-    constexpr void append_hex(std::uint64_t v) {
-        append("0x");
-        int shift = 60;
-        while (shift > 0 && ((v >> shift) & 0xf) == 0) shift -= 4;
-        for (; shift >= 0; shift -= 4) {
-            const char digit[] = "0123456789abcdef";
-            const char c[2] = {digit[(v >> shift) & 0xf], 0};
-            append(c);
-        }
-    }
-    constexpr const char* c_str() const { return text.data(); }
-};
 
 // The linker-script lines that place `section` at the image's base and check it.
 template <class Image>
