@@ -182,7 +182,6 @@ struct la64_4level {
     static constexpr std::uint32_t stlbps() noexcept { return levels[3].shift << PS_shift; }
     static constexpr std::uint64_t tlbrehi() noexcept { return levels[3].shift << PS_shift; }
 
-private:
     // Boot: PGDL serves addresses with VA bit 47 clear, PGDH those with it set: one root each.
     static constexpr bool split_roots = true;
     struct registers {
@@ -193,6 +192,7 @@ private:
         return {pgd(low), pgd(high), pwcl(), pwch(), stlbps()};
     }
 
+private:
     static constexpr bool is_huge(entry_type e, unsigned level) noexcept {
         return level != last_level && (e & pte::HUGE);
     }

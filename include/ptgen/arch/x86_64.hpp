@@ -127,7 +127,6 @@ struct long_mode_4level {
         return (root & pte::addr_mask) | (std::uint64_t{pcid} & cr3_bits::pcid_mask);
     }
 
-private:
     // Boot: one root (PML4); CR3 is all early boot writes (with CR4.PAE, EFER.LME/NXE, CR0.PG).
     static constexpr bool split_roots = false;
     struct registers {
@@ -135,6 +134,7 @@ private:
     };
     static constexpr registers boot_registers(paddr root, paddr) noexcept { return {cr3(root)}; }
 
+private:
     static constexpr bool is_huge(entry_type e, unsigned level) noexcept {
         return level != 0 && level != last_level && (e & pte::PS);
     }

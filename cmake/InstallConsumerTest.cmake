@@ -1,0 +1,66 @@
+# Install ptgen from a build tree into a scratch prefix, then configure, build and
+# run a separate project that finds it with find_package(ptgen CONFIG REQUIRED).
+#
+# cmake -DBUILD_DIR=<ptgen build> -DPREFIX=<scratch prefix> -DWORK_DIR=<scratch build>
+#       -DCONSUMER_DIR=<tests/consumer> -DCXX=<compiler> -DGENERATOR=<generator>
+#       [-DMAKE_PROGRAM=<ninja>] [-DCONFIG=<build type>] [-DEXPECTED_VERSION=<x.y.z>]
+#       -P InstallConsumerTest.cmake
+
+foreach(var BUILD_DIR PREFIX WORK_DIR CONSUMER_DIR CXX GENERATOR)
+    if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+        message(FATAL_ERROR "InstallConsumerTest.cmake: -D${var}=... is required")
+    endif()
+endforeach()
+if(NOT CONFIG)
+    set(CONFIG Release)
+endif()
+
+function(step what)
+    message(STATUS "install.find_package: ${what}")
+    execute_process(COMMAND ${ARGN}
+        RESULT_VARIABLE result
+        OUTPUT_VARIABLE out
+        ERROR_VARIABLE out)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "install.find_package: ${what} failed (${result})\n"
+            "command: ${ARGN}\n${out}")
+    endif()
+    message("${out}")
+endfunction()
+
+# Start from scratch so a stale prefix cannot hide a missing file.
+file(REMOVE_RECURSE "${PREFIX}" "${WORK_DIR}")
+
+step("install into ${PREFIX}"
+    "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}" --config "${CONFIG}")
+
+foreach(f include/ptgen/ptgen.hpp share/cmake/ptgen/ptgenConfig.cmake
+          share/cmake/ptgen/ptgenConfigVersion.cmake share/cmake/ptgen/ptgenTargets.cmake)
+    if(NOT EXISTS "${PREFIX}/${f}")
+        message(FATAL_ERROR "install.find_package: ${PREFIX}/${f} was not installed")
+    endif()
+endforeach()
+
+set(make_program "")
+if(MAKE_PROGRAM)
+    set(make_program "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+endif()
+step("configure the consumer project"
+    "${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}" -G "${GENERATOR}" ${make_program}
+        "-DCMAKE_CXX_COMPILER=${CXX}"
+        "-DCMAKE_BUILD_TYPE=${CONFIG}"
+        "-DCMAKE_PREFIX_PATH=${PREFIX}"
+        "-DPTGEN_EXPECTED_VERSION=${EXPECTED_VERSION}"
+        # Only the scratch prefix may provide ptgen: not the package registry, not /usr/local.
+        -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+        -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
+        "-Dptgen_ROOT=${PREFIX}")
+
+step("build the consumer project"
+    "${CMAKE_COMMAND}" --build "${WORK_DIR}" --config "${CONFIG}")
+
+set(exe "${WORK_DIR}/ptgen_consumer")
+if(NOT EXISTS "${exe}")
+    set(exe "${WORK_DIR}/${CONFIG}/ptgen_consumer")   # multi-config generators
+endif()
+step("run the consumer" "${exe}")

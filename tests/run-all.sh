@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Every test of ptgen: installs what is missing (Debian 12), then for the presets
+# gcc, clang and asan: configure, build, ctest. Run from anywhere:
+#
+#   bash tests/run-all.sh
+#
+# PTGEN_PRESETS="gcc" bash tests/run-all.sh runs a subset; PTGEN_JOBS sets -j (default 2).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=../cmake/ensure-packages.sh
+source cmake/ensure-packages.sh
+
+ptgen_ensure_packages "${PTGEN_BASE_PACKAGES[@]}"
+
+read -r -a presets <<<"${PTGEN_PRESETS:-gcc clang asan}"
+jobs="${PTGEN_JOBS:-2}"
+
+summary=()
+failed=0
+total_start=$SECONDS
+
+for preset in "${presets[@]}"; do
+    echo
+    echo "================ preset ${preset} ================"
+    start=$SECONDS
+    status="passed"
+    if ! cmake --preset "$preset"; then
+        status="FAILED (configure)"
+    elif ! cmake --build --preset "$preset" -j "$jobs"; then
+        status="FAILED (build)"
+    elif ! ctest --preset "$preset" -j "$jobs" --output-on-failure; then
+        status="FAILED (tests)"
+    fi
+    secs=$((SECONDS - start))
+    [[ "$status" == passed ]] || failed=1
+    tests=""
+    if [[ -f "build/${preset}/CTestTestfile.cmake" ]]; then
+        tests="$(ctest --test-dir "build/${preset}" -N 2>/dev/null | sed -n 's/^Total Tests: //p')"
+    fi
+    summary+=("$(printf '%-6s %-20s %4d tests %5ds' "$preset" "$status" "${tests:-0}" "$secs")")
+done
+
+echo
+echo "================ summary ================"
+printf '%s\n' "${summary[@]}"
+echo "total $((SECONDS - total_start))s"
+if ((failed)); then
+    echo "SOME PRESETS FAILED"
+    exit 1
+fi
+echo "ALL PASSED"
