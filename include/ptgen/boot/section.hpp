@@ -1,13 +1,14 @@
 // ptgen/boot/section.hpp: the image emitted as a constinit, root-aligned array in a linker
 // section, and the linker-script line that makes a wrong placement fail the link.
 //
-// Linker script fragment (the section must start at the layout's table_base):
+// Linker-script fragment (the section must start at the layout's table_base), to INCLUDE at
+// the top level of the kernel's script:
 //
-//     .ptgen.boot 0x80400000 : ALIGN(4096) { KEEP(*(.ptgen.boot)) }
-//     ASSERT(ADDR(.ptgen.boot) == 0x80400000, "ptgen: .ptgen.boot is not at its table_base")
+//     SECTIONS { .ptgen.boot 0x80400000 : ALIGN(0x1000) { KEEP(*(.ptgen.boot)) } }
+//     ASSERT(ADDR(.ptgen.boot) == 0x80400000, "ptgen: .ptgen.boot must be linked at ...");
 //
-// linker_assert(image) produces the ASSERT line for an image (generators/ptgen-ldscript
-// prints it at build time).
+// linker_script_fragment(image) produces these lines for an image (print them from a small
+// host program at build time, as tests/link/ does, or write them by hand from the layout).
 #pragma once
 
 #include <array>
@@ -29,11 +30,14 @@
 
 namespace ptgen::boot {
 
-// The linker-script lines that place `section` at the image's base and check it.
+// Linker-script lines for an image, to INCLUDE at the top level of a script (after its own
+// SECTIONS): a SECTIONS command that places `section` at the image's base, and an ASSERT that
+// fails the link if anything moves it (GNU ld and lld accept both).
 template <class Image>
 constexpr fixed_text<320> linker_script_fragment(const Image& img,
                                                  const char* section = ".ptgen.boot") {
     fixed_text<320> t;
+    t.append("SECTIONS { ");
     t.append(section);
     t.append(" ");
     t.append_hex(img.base);
@@ -41,7 +45,7 @@ constexpr fixed_text<320> linker_script_fragment(const Image& img,
     t.append_hex(Image::alignment);
     t.append(") { KEEP(*(");
     t.append(section);
-    t.append(")) }\nASSERT(ADDR(");
+    t.append(")) } }\nASSERT(ADDR(");
     t.append(section);
     t.append(") == ");
     t.append_hex(img.base);
@@ -49,7 +53,7 @@ constexpr fixed_text<320> linker_script_fragment(const Image& img,
     t.append(section);
     t.append(" must be linked at ");
     t.append_hex(img.base);
-    t.append(" (the layout's table_base)\");\n");
+    t.append(", the table_base of its layout\");\n");
     return t;
 }
 
