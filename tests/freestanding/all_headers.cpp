@@ -1,6 +1,8 @@
 // Every ptgen header compiles freestanding: -ffreestanding -fno-exceptions
 // -fno-rtti, no sanitizers, warnings as errors (tests/CMakeLists.txt).
 // This is how a kernel includes ptgen.
+#include <ptgen/boot.hpp>
+#include <ptgen/generators/recipes.hpp>
 #include <ptgen/ptgen.hpp>
 
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
@@ -15,3 +17,44 @@
 
 // Something for the object file to hold, so the TU is not empty.
 extern "C" unsigned ptgen_freestanding_check() { return unsigned(ptgen::rwx); }
+
+// Templates are only checked when instantiated: instantiate the run-time and compile-time
+// paths as a kernel would, with a handler that has no libc behind it.
+namespace {
+struct kernel_handler {
+    static ptgen::result<ptgen::paddr> alloc_frame() { return ptgen::fail(ptgen::error::no_memory); }
+    static ptgen::result<ptgen::paddr> alloc_frames(unsigned long, unsigned long) {
+        return ptgen::fail(ptgen::error::no_memory);
+    }
+    static void dealloc_frame(ptgen::paddr) {}
+    static void dealloc_frames(ptgen::paddr, unsigned long) {}
+    static void* phys_to_virt(ptgen::paddr pa) { return reinterpret_cast<void*>(pa); }
+};
+
+using namespace ptgen::literals;
+constexpr ptgen::boot::layout<ptgen::aarch64::stage1_4k_el1> boot_layout{
+    .table_base = 0x4008'0000,
+    .regions = {ptgen::boot::identity(0x4000'0000, 1_GiB, ptgen::rw, "ram"),
+                ptgen::boot::linear(0xffff'0000'0000'0000, 0x4000'0000, 2_MiB, ptgen::rx, "kernel")
+                    .small_pages()}};
+constexpr auto boot_image = ptgen::boot::build<boot_layout>();
+static_assert(ptgen::boot::verify(boot_image, boot_layout));
+}  // namespace
+
+PTGEN_BOOT_TABLES(freestanding_boot_tables, boot_image);
+
+extern "C" int ptgen_freestanding_run_time(ptgen::vaddr va, ptgen::paddr pa) {
+    auto pt = ptgen::boot::adopt<ptgen::aarch64::stage1_4k_el1>(
+        boot_image.root, boot_image.base, boot_image.bytes, kernel_handler{});
+    auto c = pt.cursor();
+    int failures = 0;
+    failures += !c.map(va, pa, 4_KiB, ptgen::rw);
+    failures += !c.map_region(va, [](ptgen::vaddr v) { return v; }, 2_MiB, ptgen::rw, true);
+    failures += !c.protect_region(va, 4_KiB, ptgen::r);
+    failures += !c.unmap_region(va, 4_KiB);
+    failures += !c.remap(va, pa, ptgen::rw);
+    failures += !pt.query(va);
+    auto own = ptgen::riscv::sv48_page_table<kernel_handler>::create();
+    failures += !own;
+    return failures;
+}
