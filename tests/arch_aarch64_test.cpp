@@ -114,7 +114,7 @@ TEST_CASE("an EL1 execute-only request is widened to read and execute", "[aarch6
           0x0040'0000'4020'0785);
 }
 
-TEST_CASE("EL0-accessible pages are never executable at EL1; EL1 pages never at EL0", "[aarch64]") {
+TEST_CASE("EL0-accessible pages are never executable at EL1 and EL1 pages never at EL0", "[aarch64]") {
     using namespace ptgen::aarch64;
     for (unsigned bits = 0; bits < 128; ++bits) {
         const flags f = F(bits);

@@ -99,7 +99,7 @@ TEST_CASE("LoongArch: a directory entry is the next table's address, LDDIR-walka
     CHECK(F::kind(0x8000'3000, 2) == entry_kind::table);
 }
 
-TEST_CASE("LoongArch: zero is empty at every level; a PT entry maps with V or P", "[loongarch64]") {
+TEST_CASE("LoongArch: zero is empty at every level and a PT entry maps with V or P", "[loongarch64]") {
     for (unsigned level = 0; level < 4; ++level) CHECK(F::kind(0, level) == entry_kind::empty);
     CHECK(F::kind(pte::V | 0x1000, 3) == entry_kind::leaf);
     CHECK(F::kind(pte::P | 0x1000, 3) == entry_kind::leaf);

@@ -83,7 +83,7 @@ TEST_CASE("x86-64: a table entry is P | R/W | U/S with XD clear, so the leaf alo
     }
 }
 
-TEST_CASE("x86-64: a PML4E never maps a page; P = 0 is empty at every level", "[x86_64]") {
+TEST_CASE("x86-64: a PML4E never maps a page and P = 0 is empty at every level", "[x86_64]") {
     CHECK(F::kind(0x1000 | pte::P | pte::PS, 0) == entry_kind::table);  // PS reserved in a PML4E
     CHECK(F::kind(0x1000 | pte::P, 1) == entry_kind::table);
     CHECK(F::kind(0x1000 | pte::P, 2) == entry_kind::table);

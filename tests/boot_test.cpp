@@ -123,7 +123,7 @@ TEST_CASE("check_layout reports the broken rule at run time too", "[boot]") {
     CHECK(boot::check_layout(l));
 }
 
-TEMPLATE_LIST_TEST_CASE("adopted boot tables map on at run time; boot frames never freed",
+TEMPLATE_LIST_TEST_CASE("adopted boot tables map on at run time and boot frames are never freed",
                         "[boot][adopt]", test::all_format_types) {
     using F = TestType;
     const auto& img = image<F>;
