@@ -4,6 +4,13 @@
 #include <ptgen/boot.hpp>
 #include <ptgen/generators/recipes.hpp>
 #include <ptgen/ptgen.hpp>
+// The TLB policies: their asm is compiled only for their own target; on the host they are
+// empty, and they must still compile.
+#include <ptgen/tlb/aarch64.hpp>
+#include <ptgen/tlb/arm.hpp>
+#include <ptgen/tlb/loongarch64.hpp>
+#include <ptgen/tlb/riscv.hpp>
+#include <ptgen/tlb/x86_64.hpp>
 
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
 #error "the freestanding check must be built with -fno-exceptions"

@@ -1,0 +1,280 @@
+// examples/common/kernel_checks.hpp: the checks every test kernel runs once its MMU is on with
+// the compile-time tables, written once for every format.
+//
+// A kernel describes itself with a struct K:
+//   using format = <ptgen format>;  using tlb = <the target's TLB policy>;
+//   static constexpr const auto& layout, image;   the boot layout and the image linked
+//   static const void* section();                  where boot_tables is linked
+//   static constexpr ptgen::vaddr kernel_half;     VA of the kernel-half alias of RAM ...
+//   static constexpr ptgen::paddr kernel_half_pa;  ... and the PA it starts at
+//   static constexpr ptgen::vaddr test_va, huge_va; std::uint64_t huge_size;  run-time test VAs
+//   static ptgen::paddr pool_base(), pool_end();   RAM for the frame allocator
+//   static constexpr std::uint64_t walker_sets;    optional: entry bits the MMU sets itself
+//   static constexpr std::uint64_t data_frame_align;  optional: alignment of the test's frames
+//   static constexpr const char* no_fetch_fault;   optional: why the fetch-fault check is skipped
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include <ptgen/boot.hpp>
+
+#include "arch.hpp"
+#include "checks.hpp"
+#include "console.hpp"
+#include "frames.hpp"
+
+namespace kernel {
+
+inline void arm_probe() {
+    last_fault.taken = false;
+    last_fault.armed = true;
+    asm volatile("" ::: "memory");
+}
+
+// A probe that must fault: kind and address as expected.
+inline bool faulted(access kind, std::uint64_t addr) {
+    return last_fault.taken && last_fault.kind == kind && last_fault.addr == addr;
+}
+
+inline bool load_ok(std::uint64_t va, std::uint64_t expected) {
+    std::uint64_t v = ~expected;
+    arm_probe();
+    const bool ok = arch::load(va, v);
+    last_fault.armed = false;
+    return ok && v == expected;
+}
+inline bool store_ok(std::uint64_t va, std::uint64_t value) {
+    arm_probe();
+    const bool ok = arch::store(va, value);
+    last_fault.armed = false;
+    return ok;
+}
+inline bool load_faults(std::uint64_t va) {
+    std::uint64_t v = 0;
+    arm_probe();
+    const bool ok = arch::load(va, v);
+    last_fault.armed = false;
+    return !ok && faulted(access::read, va);
+}
+inline bool store_faults(std::uint64_t va, std::uint64_t value) {
+    arm_probe();
+    const bool ok = arch::store(va, value);
+    last_fault.armed = false;
+    return !ok && faulted(access::write, va);
+}
+inline bool execute_ok(std::uint64_t va) {
+    arm_probe();
+    const bool ok = arch::execute(va);
+    last_fault.armed = false;
+    return ok;
+}
+inline bool execute_faults(std::uint64_t va) {
+    arm_probe();
+    const bool ok = arch::execute(va);
+    last_fault.armed = false;
+    return !ok && faulted(access::fetch, va);
+}
+
+inline volatile std::uint64_t& word(ptgen::paddr pa) {
+    return *reinterpret_cast<volatile std::uint64_t*>(std::uintptr_t(pa));
+}
+
+// The boot tables in memory equal the image, but for bits the table walker sets itself (x86
+// sets Accessed in the table entries it walks: K::walker_sets).
+template <class K>
+bool same_tables() {
+    using E = typename std::remove_cvref_t<decltype(K::image)>::entry;
+    E ignored = 0;
+    if constexpr (requires { K::walker_sets; }) ignored = E(K::walker_sets);
+    const auto* mem = static_cast<const volatile E*>(K::section());
+    for (std::size_t i = 0; i < K::image.entries; ++i)
+        if ((mem[i] & ~ignored) != (K::image.tables[i] & ~ignored)) return false;
+    return true;
+}
+
+constinit inline frame_pool pool{};
+constinit inline volatile std::uint64_t kernel_half_cell = 0;
+
+template <class K>
+[[noreturn]] void run_checks() {
+    using F = typename K::format;
+    using namespace ptgen::literals;
+    constexpr const auto& image = K::image;
+    tally t;
+
+    println("ptgen test kernel ", F::name, ": MMU on, compile-time tables (", std::uint64_t(image.bytes),
+            " bytes at ", hex{image.base}, ", 0 instructions spent building them)");
+
+    // ---- boot: the compile-time tables are the ones the MMU walks ----------------------------
+    t.check(arch::print_and_check_root_registers(),
+            "boot: the root register(s) hold the compile-time image's values");
+    t.check(std::uintptr_t(K::section()) == image.base,
+            "boot: .ptgen.boot is linked at the layout's table_base");
+    t.check(same_tables<K>(), "boot: the tables in memory are the compiler's image");
+    const auto alias = [](ptgen::paddr pa) { return K::kernel_half + (pa - K::kernel_half_pa); };
+    t.check(std::memcmp(reinterpret_cast<const void*>(std::uintptr_t(alias(image.base))),
+                        reinterpret_cast<const void*>(std::uintptr_t(image.base)), image.bytes) == 0,
+            "boot: the kernel half maps RAM (the boot tables read the same through it)");
+    const ptgen::paddr cell = ptgen::paddr(std::uintptr_t(&kernel_half_cell));
+    const bool stored = store_ok(alias(cell), 0x6b65'726e'656c'6861);  // "kernelha"
+    t.check(stored && kernel_half_cell == 0x6b65'726e'656c'6861,
+            "boot: a store through the kernel half is seen through the identity map");
+
+    // ---- run time: the boot tables adopted, the target's TLB maintenance --------------------
+    pool.init(K::pool_base(), K::pool_end());
+    auto pt = ptgen::boot::adopt<F>(image.root, image.base, image.bytes, frame_handler{&pool},
+                                    typename K::tlb{});
+    auto c = pt.cursor();
+    const ptgen::vaddr va = K::test_va;
+    std::uint64_t frame_align = 4096;
+    if constexpr (requires { K::data_frame_align; }) frame_align = K::data_frame_align;
+    const ptgen::paddr a = *pool.alloc(1, frame_align), b = *pool.alloc(1, frame_align),
+                       x = *pool.alloc(1, frame_align);
+    word(a) = 0xaaaa'0000'0000'000a;
+    word(b) = 0xbbbb'0000'0000'000b;
+
+    bool ok = bool(c.map(va, a, 4_KiB, ptgen::rw));
+    c.flush();
+    ok = ok && pt.query(va) && pt.query(va)->pa == a;
+    ok = ok && load_ok(va, 0xaaaa'0000'0000'000a) && store_ok(va + 8, 0x1234'5678) &&
+         load_ok(va + 8, 0x1234'5678) && word(a + 8) == 0x1234'5678;
+    t.check(ok, "map: a fresh page reads and writes through its new mapping");
+
+    ok = bool(c.remap(va, b, ptgen::rw));
+    c.flush();
+    ok = ok && load_ok(va, 0xbbbb'0000'0000'000b);
+    t.check(ok, "remap: the page shows the new frame's contents");
+
+    ok = true;
+    for (int round = 0; round < 4; ++round) {  // TLB warm each time: read, remap, read again
+        const ptgen::paddr from = round % 2 ? a : b, to = round % 2 ? b : a;
+        ok = ok && load_ok(va, word(from));
+        ok = ok && bool(c.remap(va, to, ptgen::rw));
+        c.flush();
+        ok = ok && load_ok(va, word(to));
+    }
+    t.check(ok, "TLB: read, remap, read again never sees the old frame (4 rounds)");
+
+    ok = store_ok(va + 16, 0x5555) && load_ok(va + 16, 0x5555);  // a writable translation is cached
+    ok = ok && bool(c.protect(va, ptgen::r));
+    c.flush();
+    ok = ok && store_faults(va + 16, 0x6666) && load_ok(va + 16, 0x5555);
+    t.check(ok, "protect: a read-only page takes the write fault at its address, data kept");
+
+    const ptgen::vaddr xva = va + 0x10000;
+    arch::write_return_instruction(x);
+    ok = bool(c.map(xva, x, 4_KiB, ptgen::rx));
+    c.flush();
+    ok = ok && execute_ok(xva);
+    t.check(ok, "execute: code in an rx page runs");
+    ok = bool(c.protect(xva, ptgen::rw));
+    c.flush();
+    if constexpr (requires { K::no_fetch_fault; }) {
+        // The emulator cannot deliver this fault (see the kernel's no_fetch_fault).
+        t.skip("execute off: an rw page takes the fetch fault at its address", K::no_fetch_fault);
+    } else {
+        ok = ok && execute_faults(xva) && load_ok(xva, word(x));
+        t.check(ok, "execute off: an rw page takes the fetch fault at its address");
+    }
+
+    ok = load_ok(va, word(b));  // va maps b after the 4 rounds
+    const auto gone = c.unmap(va);
+    const bool x_gone = bool(c.unmap(xva));
+    c.flush();
+    ok = ok && gone && gone->pa == b && x_gone && load_faults(va) && !pt.query(va);
+    t.check(ok, "unmap: the page takes the read fault at its address");
+
+    const std::uint64_t huge = K::huge_size, half = huge / 2;
+    const ptgen::vaddr hva = K::huge_va;
+    const auto hpa = pool.alloc(std::size_t(huge / 4096), huge);
+    ok = bool(hpa);
+    const ptgen::paddr h = ok ? *hpa : 0;
+    const std::uint64_t offsets[] = {0, 0x1238, half - 8, half, half + 0x2348, huge - 8};
+    if (ok)
+        for (std::uint64_t off : offsets) word(h + off) = 0x4855'4745'0000'0000 | off;  // "HUGE"
+    ok = ok && bool(c.map(hva, h, huge, ptgen::rw));
+    c.flush();
+    ok = ok && pt.query(hva + 0x1238) && pt.query(hva + 0x1238)->size == huge &&
+         pt.query(hva + 0x1238)->pa == h + 0x1238;
+    for (std::uint64_t off : offsets) ok = ok && load_ok(hva + off, 0x4855'4745'0000'0000 | off);
+    t.check(ok, "huge page: one leaf maps it; reads at offsets see the frame");
+
+    ok = ok && store_ok(hva, 0x4855'4745'0000'0000) && store_ok(hva + half, 0x4855'4745'0000'0000 | half);
+    ok = ok && bool(c.protect_region(hva, half, ptgen::r));
+    c.flush();
+    ok = ok && pt.query(hva) && pt.query(hva)->size == 4096 && pt.query(hva + half) &&
+         pt.query(hva + half)->size == 4096 && pt.query(hva + half)->pa == h + half;
+    ok = ok && store_faults(hva + 0x1238, 1) && store_ok(hva + half + 0x2348, 0x5e11);
+    ok = ok && load_ok(hva + half + 0x2348, 0x5e11) && word(h + half + 0x2348) == 0x5e11;
+    for (std::uint64_t off : {std::uint64_t{0}, std::uint64_t{0x1238}, half - 8, half, huge - 8})
+        ok = ok && load_ok(hva + off, 0x4855'4745'0000'0000 | off);
+    t.check(ok, "split: protecting half of the huge page splits it; first half read-only, second writable");
+
+    const std::size_t data_frames = 3 + (hpa ? std::size_t(huge / 4096) : 0);
+    ok = bool(c.unmap_region(hva, huge));
+    c.flush();
+    ok = ok && load_faults(hva + half) && pool.live() == data_frames;
+    t.check(ok, "reclaim: unmapping everything frees every table the run-time part allocated");
+
+    // ---- the same layout built at run time, in this guest -------------------------------------
+    using runtime_table = ptgen::page_table<F, ptgen::handler_memory<frame_handler>, ptgen::no_tlb>;
+    const auto memory = [] { return ptgen::handler_memory<frame_handler>(frame_handler{&pool}); };
+    const auto map_half = [](runtime_table& rt, bool high_half) {
+        auto rc = rt.cursor();
+        bool done = true;
+        for (const auto& r : K::layout.regions)
+            if (r.size != 0 && (!F::split_roots || ((r.va >> 63) != 0) == high_half))
+                done = done && bool(rc.map_linear(r.va, r.pa, r.size, r.attrs, r.allow_huge));
+        return done;
+    };
+    const std::uint64_t t0 = arch::instructions();
+    auto low = runtime_table::create(memory());
+    ok = low && map_half(*low, false);
+    auto high = F::split_roots ? runtime_table::create(memory())
+                               : ptgen::result<runtime_table>(ptgen::fail(ptgen::error::no_memory));
+    if (F::split_roots) ok = ok && high && map_half(*high, true);
+    const std::uint64_t t1 = arch::instructions();
+    const std::uint64_t runtime_instructions = t1 - t0;
+    const auto bytes_of = [](const runtime_table& rt) {
+        std::size_t bytes = F::levels[0].table_bytes();
+        rt.walk(~std::size_t{0}, [&](const auto& e) {
+            if (e.kind == ptgen::entry_kind::table) bytes += F::levels[e.level + 1].table_bytes();
+        });
+        return bytes;
+    };
+    const std::size_t runtime_bytes =
+        ok ? bytes_of(*low) + (F::split_roots ? bytes_of(*high) : 0) : 0;
+    for (const auto& r : K::layout.regions) {
+        if (r.size == 0 || !ok) continue;
+        const auto& rt = (F::split_roots && (r.va >> 63) != 0) ? *high : *low;
+        for (std::uint64_t off : {std::uint64_t{0}, r.size / 2, r.size - 8}) {
+            const auto want = ptgen::translate(image, r.va + off);
+            const auto got = rt.query(r.va + off);
+            ok = ok && want && got && *want == *got;
+        }
+    }
+    ok = ok && runtime_bytes == image.bytes;
+    t.check(ok, "run-time build: the boot layout built at run time translates like the image, same table bytes");
+
+    println("run-time build of the boot layout: ", runtime_instructions, " instructions (",
+            arch::counter_name, "), ", std::uint64_t(runtime_bytes), " bytes of tables");
+    print("ptgen-stats format=");
+    print(F::name);
+#if defined(PTGEN_KERNEL_BREAK_PTE)
+    print("+broken-pte");  // the test-only variant: one boot-table leaf wrong
+#endif
+    println(" checks=", t.passed(), "/", t.total(), " skipped=", t.skipped(),
+            " boot_table_bytes=", std::uint64_t(image.bytes),
+            " boot_build_instructions=0 runtime_build_instructions=", runtime_instructions,
+            " runtime_table_bytes=", std::uint64_t(runtime_bytes));
+    print("ptgen-counter ");
+    println(arch::counter_name);
+    println("ptgen-kernel: ", t.passed(), "/", t.total(), " checks passed, ", t.skipped(), " skipped");
+    println(t.all_passed() ? "ptgen-kernel: PASS" : "ptgen-kernel: FAIL");
+    arch::exit(t.all_passed(), t.total() - t.passed());
+}
+
+}  // namespace kernel

@@ -1,0 +1,98 @@
+# The test kernels: cross builds (ExternalProject, one per architecture, with the toolchain
+# files of cmake/toolchains/) and their CTest tests qemu.<format>, each booting a kernel in QEMU.
+# Included from examples/CMakeLists.txt when PTGEN_BUILD_KERNELS is ON. Everything is skipped,
+# with a message, when clang++-22, ld.lld-22, libc++-22-dev or the QEMU binaries are missing
+# (cmake/ensure-packages.sh installs them).
+#
+# Tests:
+#   qemu.<format>            the kernel boots on its compile-time tables and passes every check
+#   qemu.<format>.break-pte  the same kernel with one boot-table leaf wrong: must fail (WILL_FAIL)
+
+include(ExternalProject)
+
+find_program(PTGEN_CLANGXX_22 clang++-22)
+find_program(PTGEN_LLD_22 ld.lld-22)
+find_path(PTGEN_LIBCXX_22 NAMES __config PATHS /usr/lib/llvm-22/include/c++/v1 NO_DEFAULT_PATH)
+if(NOT PTGEN_CLANGXX_22 OR NOT PTGEN_LLD_22 OR NOT PTGEN_LIBCXX_22)
+    message(STATUS "ptgen kernels: skipped (need clang++-22, ld.lld-22 and libc++-22-dev)")
+    return()
+endif()
+
+set(PTGEN_QEMU_RUN "${CMAKE_CURRENT_SOURCE_DIR}/common/qemu-run.sh")
+set(PTGEN_QEMU_TIMEOUT 60 CACHE STRING "Seconds one QEMU boot of a test kernel may take")
+
+# ptgen_kernel_arch(<arch> <qemu binary>): builds examples/<arch>/ when that QEMU exists.
+function(ptgen_kernel_arch arch qemu)
+    find_program(PTGEN_QEMU_${arch} ${qemu})
+    if(NOT PTGEN_QEMU_${arch})
+        message(STATUS "ptgen kernels: ${arch} skipped (${qemu} not found)")
+        return()
+    endif()
+    set(dir "${CMAKE_CURRENT_BINARY_DIR}/kernels/${arch}")
+    ExternalProject_Add(ptgen_kernels_${arch}
+        SOURCE_DIR "${CMAKE_CURRENT_SOURCE_DIR}/kernels"
+        BINARY_DIR "${dir}"
+        CMAKE_GENERATOR "${CMAKE_GENERATOR}"
+        CMAKE_ARGS
+            "-DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/toolchains/${arch}.cmake"
+            -DCMAKE_BUILD_TYPE=Release
+        # One job per architecture: the outer build runs several of them (and the tests) at once.
+        BUILD_COMMAND "${CMAKE_COMMAND}" --build "${dir}" -j 1
+        BUILD_ALWAYS TRUE
+        INSTALL_COMMAND ""
+        EXCLUDE_FROM_ALL FALSE)
+    set(PTGEN_KERNELS_${arch} "${dir}/${arch}" PARENT_SCOPE)
+    set(PTGEN_QEMU_${arch} "${PTGEN_QEMU_${arch}}" PARENT_SCOPE)
+endfunction()
+
+# ptgen_qemu_test(<format> <arch> <pass status> <qemu args...>): qemu.<format> and
+# qemu.<format>.break-pte, booting <format>.elf / <format>-break-pte.elf.
+function(ptgen_qemu_test format arch pass_status)
+    if(NOT PTGEN_KERNELS_${arch})
+        return()
+    endif()
+    foreach(variant IN ITEMS "" "-break-pte")
+        set(kernel "${PTGEN_KERNELS_${arch}}/${format}${variant}.elf")
+        string(REPLACE "-break-pte" ".break-pte" test_suffix "${variant}")
+        add_test(NAME qemu.${format}${test_suffix}
+            COMMAND bash "${PTGEN_QEMU_RUN}" ${pass_status} ${PTGEN_QEMU_TIMEOUT}
+                    "${PTGEN_QEMU_${arch}}" ${ARGN} -kernel "${kernel}")
+        set_tests_properties(qemu.${format}${test_suffix} PROPERTIES
+            LABELS "qemu"
+            TIMEOUT 180
+            REQUIRED_FILES "${kernel}")
+        if(variant)
+            set_tests_properties(qemu.${format}${test_suffix} PROPERTIES WILL_FAIL TRUE)
+        endif()
+    endforeach()
+endfunction()
+
+# -icount shift=0: one virtual nanosecond per instruction, and the guests' instruction
+# counters (rdinstret, PMU events, rdtsc) count retired instructions exactly.
+ptgen_kernel_arch(riscv64 qemu-system-riscv64)
+foreach(format IN ITEMS riscv-sv39 riscv-sv48)
+    ptgen_qemu_test(${format} riscv64 0
+        -machine virt -m 128M -nographic -bios none -icount shift=0)
+endforeach()
+
+ptgen_kernel_arch(aarch64 qemu-system-aarch64)
+ptgen_qemu_test(aarch64-4k-el1 aarch64 0
+    -machine virt -cpu max -m 128M -nographic -semihosting -icount shift=0)
+ptgen_qemu_test(aarch64-4k-el2 aarch64 0
+    -machine virt,virtualization=on -cpu max -m 128M -nographic -semihosting -icount shift=0)
+
+# x86-64: isa-debug-exit turns the value v the kernel writes into exit status (v << 1) | 1;
+# the kernel writes 0x10 on a pass (status 33). SeaBIOS prints first; -net none skips iPXE.
+ptgen_kernel_arch(x86_64 qemu-system-x86_64)
+ptgen_qemu_test(x86_64-4level x86_64 33
+    -m 128M -nographic -net none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -icount shift=0)
+
+ptgen_kernel_arch(armv7 qemu-system-arm)
+ptgen_qemu_test(arm-short-descriptor armv7 0
+    -machine virt -cpu cortex-a15 -m 128M -nographic -semihosting -icount shift=0)
+
+# LoongArch64: QEMU 7.2 wants at least 1 GiB (-m 2G) and boots the ELF itself (no -bios none).
+# The GED power-off carries no status: the verdict line decides (pass status 0).
+ptgen_kernel_arch(loongarch64 qemu-system-loongarch64)
+ptgen_qemu_test(loongarch64-4level loongarch64 0
+    -machine virt -m 2G -nographic -icount shift=0)

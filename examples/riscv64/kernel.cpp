@@ -1,0 +1,160 @@
+// examples/riscv64/kernel.cpp: the RISC-V test kernel (QEMU virt, S mode), Sv39 or Sv48
+// (-DPTGEN_KERNEL_SV48). Boots on compile-time tables, then runs kernel::run_checks.
+#include <cstdint>
+
+#include <ptgen/boot.hpp>
+#include <ptgen/tlb/riscv.hpp>
+
+#include "../common/break_pte.hpp"
+#include "../common/kernel_checks.hpp"
+
+using namespace ptgen::literals;
+
+namespace {
+
+#if defined(PTGEN_KERNEL_SV48)
+using format = ptgen::riscv::sv48;
+#else
+using format = ptgen::riscv::sv39;
+#endif
+
+constexpr ptgen::paddr ram_base = 0x8000'0000;
+constexpr std::uint64_t ram_size = 128_MiB;                 // qemu -m 128M
+constexpr ptgen::vaddr kernel_half = 0xffff'ffff'8000'0000;  // Linux's KERNEL_LINK_ADDR
+constexpr ptgen::paddr uart_base = 0x1000'0000;              // 16550
+constexpr ptgen::paddr test_device = 0x10'0000;              // sifive_test: exit
+
+// The boot layout: RAM identity-mapped (the kernel runs there; huge pages), the first 4 MiB
+// of RAM again in the kernel half (4 KiB pages), the UART and the exit device.
+constexpr ptgen::boot::layout<format> layout{
+    .table_base = 0x8020'0000,
+    .regions = {
+        ptgen::boot::identity(ram_base, ram_size, ptgen::rwx, "ram").writable_and_executable(),
+        ptgen::boot::linear(kernel_half, ram_base, 4_MiB, ptgen::rw | ptgen::global, "kernel half")
+            .small_pages(),
+        ptgen::boot::device_window(uart_base, 4_KiB, "uart"),
+        ptgen::boot::device_window(test_device, 4_KiB, "test device"),
+    }};
+constexpr auto built = ptgen::boot::build<layout>();
+static_assert(ptgen::boot::verify(built, layout));
+static_assert(ptgen::translate(built, kernel_half + 0x20'0123)->pa == 0x8020'0123);
+#if defined(PTGEN_KERNEL_BREAK_PTE)
+// Test-only: the kernel-half leaf that maps the boot tables points one page too far.
+constexpr auto image = kernel::with_broken_leaf(built, kernel_half + (layout.table_base - ram_base));
+#else
+constexpr const auto& image = built;
+#endif
+
+}  // namespace
+
+PTGEN_BOOT_TABLES(boot_tables, image);
+
+// ptgen_table_base: the layout's table_base as an absolute symbol for the linker script's ASSERT.
+[[gnu::used]] static void ptgen_symbols() {
+    asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0" : : "i"(layout.table_base));
+}
+
+extern "C" char __boot_tables_end[], trap_entry[];
+
+namespace {
+
+struct kernel_description {
+    using format = ::format;
+    using tlb = ptgen::riscv::sfence_tlb;
+    static constexpr const auto& layout = ::layout;
+    static constexpr const auto& image = ::image;
+    static const void* section() { return boot_tables.data(); }
+    static constexpr ptgen::vaddr kernel_half = ::kernel_half;
+    static constexpr ptgen::paddr kernel_half_pa = ram_base;
+    static constexpr ptgen::vaddr test_va = 0x10'0000'0000;
+    static constexpr ptgen::vaddr huge_va = 0x10'4000'0000;
+    static constexpr std::uint64_t huge_size = 2_MiB;
+    static ptgen::paddr pool_base() {
+        return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 2_MiB - 1) & ~(2_MiB - 1);
+    }
+    static ptgen::paddr pool_end() { return ram_base + ram_size; }
+};
+
+std::uint64_t read_satp() {
+    std::uint64_t v;
+    asm volatile("csrr %0, satp" : "=r"(v));
+    return v;
+}
+
+}  // namespace
+
+// ---- arch:: for RISC-V -----------------------------------------------------------------------
+
+namespace arch {
+
+void putc(char c) {
+    auto* uart = reinterpret_cast<volatile std::uint8_t*>(uart_base);
+    while ((uart[5] & 0x20) == 0) {  // LSR.THRE
+    }
+    uart[0] = std::uint8_t(c);
+}
+
+void exit(bool pass, unsigned code) {
+    // sifive_test: 0x5555 = pass (QEMU exits 0), (code << 16) | 0x3333 = fail (QEMU exits code).
+    auto* dev = reinterpret_cast<volatile std::uint32_t*>(test_device);
+    *dev = pass ? 0x5555u : (((code ? code : 1) << 16) | 0x3333u);
+    for (;;) asm volatile("wfi");
+}
+
+// Each probe is one 4-byte instruction (no compressed encodings), so the handler skips 4 bytes.
+bool load(std::uint64_t va, std::uint64_t& value) {
+    asm volatile(".option push\n\t.option norvc\n\tld %0, 0(%1)\n\t.option pop"
+                 : "+r"(value) : "r"(va) : "memory");
+    return !kernel::last_fault.taken;
+}
+bool store(std::uint64_t va, std::uint64_t value) {
+    asm volatile(".option push\n\t.option norvc\n\tsd %0, 0(%1)\n\t.option pop"
+                 : : "r"(value), "r"(va) : "memory");
+    return !kernel::last_fault.taken;
+}
+bool execute(std::uint64_t va) {
+    reinterpret_cast<void (*)()>(std::uintptr_t(va))();
+    return !kernel::last_fault.taken;
+}
+void write_return_instruction(std::uint64_t pa) {
+    *reinterpret_cast<volatile std::uint32_t*>(std::uintptr_t(pa)) = 0x0000'8067;  // jalr x0, 0(ra)
+    asm volatile("fence.i" ::: "memory");
+}
+
+std::uint64_t instructions() {
+    std::uint64_t v;
+    asm volatile("rdinstret %0" : "=r"(v));
+    return v;
+}
+const char* const counter_name = "rdinstret, QEMU -icount shift=0";
+
+bool print_and_check_root_registers() {
+    const std::uint64_t satp = read_satp();
+    kernel::println("satp = ", kernel::hex{satp}, " (compile-time value ",
+                    kernel::hex{image.registers().satp}, ")");
+    return satp == image.registers().satp;
+}
+
+}  // namespace arch
+
+// scause (4.1.9): 12 instruction, 13 load, 15 store/AMO page fault; stval = the address.
+extern "C" void riscv_trap(std::uint64_t* regs) {
+    std::uint64_t cause, tval, epc;
+    asm volatile("csrr %0, scause\n\tcsrr %1, stval\n\tcsrr %2, sepc"
+                 : "=r"(cause), "=r"(tval), "=r"(epc));
+    const kernel::access kind = cause == 12   ? kernel::access::fetch
+                                : cause == 13 ? kernel::access::read
+                                : cause == 15 ? kernel::access::write
+                                              : kernel::access::other;
+    kernel::trap_taken(kind, tval, cause, epc);
+    // A fetch fault happened on the call into the page: return to the caller (ra).
+    const std::uint64_t resume = kind == kernel::access::fetch ? regs[1] : epc + 4;
+    asm volatile("csrw sepc, %0" : : "r"(resume));
+}
+
+// S mode, straight from start.S. The first act: translation on with the compile-time tables.
+extern "C" [[noreturn]] void kernel_entry() {
+    asm volatile("csrw satp, %0\n\tsfence.vma zero, zero" : : "r"(image.registers().satp) : "memory");
+    asm volatile("csrw stvec, %0" : : "r"(trap_entry));
+    kernel::run_checks<kernel_description>();
+}

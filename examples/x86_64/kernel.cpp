@@ -1,0 +1,207 @@
+// examples/x86_64/kernel.cpp: the x86-64 test kernel (QEMU pc, multiboot, long mode, ring 0),
+// 4-level paging. start.S loads CR3 with the compile-time tables before paging is on (long mode
+// needs paging); then kernel::run_checks.
+#include <cstdint>
+
+#include <ptgen/boot.hpp>
+#include <ptgen/generators/recipes.hpp>
+#include <ptgen/tlb/x86_64.hpp>
+
+#include "../common/break_pte.hpp"
+#include "../common/kernel_checks.hpp"
+
+using namespace ptgen::literals;
+
+namespace {
+
+using format = ptgen::x86_64::long_mode_4level;
+
+constexpr ptgen::paddr ram_base = 0;
+constexpr std::uint64_t ram_size = 128_MiB;  // qemu -m 128M
+constexpr ptgen::paddr kernel_pa = 0x10'0000;
+constexpr ptgen::vaddr kernel_half = ptgen::recipes::usual_addresses<format>::kernel_image;
+constexpr std::uint16_t com1 = 0x3f8;
+constexpr std::uint16_t debug_exit_port = 0xf4;  // -device isa-debug-exit,iobase=0xf4,iosize=4
+
+// The boot layout: the first 128 MiB identity-mapped (huge pages), the kernel image and its boot
+// tables again in the kernel half (4 KiB pages, Linux's __START_KERNEL_map). Serial and the exit
+// device are I/O ports: no window needed.
+constexpr ptgen::boot::layout<format> layout{
+    .table_base = 0x40'0000,
+    .regions = {
+        ptgen::boot::identity(ram_base, ram_size, ptgen::rwx, "ram").writable_and_executable(),
+        ptgen::boot::linear(kernel_half, kernel_pa, 4_MiB, ptgen::rw | ptgen::global, "kernel half")
+            .small_pages(),
+    }};
+constexpr auto built = ptgen::boot::build<layout>();
+static_assert(ptgen::boot::verify(built, layout));
+static_assert(ptgen::translate(built, kernel_half + 0x30'0123)->pa == 0x40'0123);
+#if defined(PTGEN_KERNEL_BREAK_PTE)
+// Test-only: the kernel-half leaf that maps the boot tables points one page too far.
+constexpr auto image = kernel::with_broken_leaf(built, kernel_half + (layout.table_base - kernel_pa));
+#else
+constexpr const auto& image = built;
+#endif
+// start.S loads CR3 from a 32-bit immediate.
+static_assert(image.registers().cr3 < 0x1'0000'0000);
+
+}  // namespace
+
+PTGEN_BOOT_TABLES(boot_tables, image);
+
+// Absolute symbols from the constexpr image: ptgen_table_base for the linker script's ASSERT,
+// ptgen_boot_cr3 for start.S.
+[[gnu::used]] static void ptgen_symbols() {
+    asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0\n\t"
+                 ".globl ptgen_boot_cr3\n\t.set ptgen_boot_cr3, %c1"
+                 :
+                 : "i"(layout.table_base), "i"(image.registers().cr3));
+}
+
+extern "C" char __boot_tables_end[], isr_table[];
+
+namespace {
+
+struct kernel_description {
+    using format = ::format;
+    using tlb = ptgen::x86_64::invlpg_tlb;
+    static constexpr const auto& layout = ::layout;
+    static constexpr const auto& image = ::image;
+    static const void* section() { return boot_tables.data(); }
+    static constexpr ptgen::vaddr kernel_half = ::kernel_half;
+    static constexpr ptgen::paddr kernel_half_pa = kernel_pa;
+    static constexpr ptgen::vaddr test_va = 0x10'0000'0000;
+    static constexpr ptgen::vaddr huge_va = 0x10'4000'0000;
+    static constexpr std::uint64_t huge_size = 2_MiB;
+    static ptgen::paddr pool_base() {
+        return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 2_MiB - 1) & ~(2_MiB - 1);
+    }
+    static ptgen::paddr pool_end() { return ram_base + ram_size; }
+    // SDM 4.8: the processor sets Accessed in every paging-structure entry it uses (the leaves
+    // are written with A and D set already).
+    static constexpr std::uint64_t walker_sets = ptgen::x86_64::pte::A;
+};
+
+void outb(std::uint16_t port, std::uint8_t v) { asm volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+std::uint8_t inb(std::uint16_t port) {
+    std::uint8_t v;
+    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+// IDT (SDM Vol. 3A 6.14.1): 64-bit interrupt gates to the stubs of start.S (16 bytes apart).
+struct [[gnu::packed]] idt_gate {
+    std::uint16_t offset_low, selector;
+    std::uint8_t ist, type;
+    std::uint16_t offset_mid;
+    std::uint32_t offset_high, reserved;
+};
+constinit idt_gate idt[22]{};
+
+void load_idt() {
+    for (unsigned v = 0; v < 22; ++v) {
+        const std::uint64_t a = std::uint64_t(std::uintptr_t(isr_table)) + 16 * v;
+        idt[v] = idt_gate{std::uint16_t(a), 0x08, 0, 0x8e, std::uint16_t(a >> 16),
+                          std::uint32_t(a >> 32), 0};
+    }
+    struct [[gnu::packed]] {
+        std::uint16_t limit;
+        std::uint64_t base;
+    } pointer{sizeof idt - 1, std::uint64_t(std::uintptr_t(idt))};
+    asm volatile("lidt %0" : : "m"(pointer));
+}
+
+std::uint64_t read_cr3() {
+    std::uint64_t v;
+    asm volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+}  // namespace
+
+// ---- arch:: for x86-64 -----------------------------------------------------------------------
+
+namespace arch {
+
+void putc(char c) {
+    while ((inb(com1 + 5) & 0x20) == 0) {  // LSR.THRE
+    }
+    outb(com1, std::uint8_t(c));
+}
+
+// isa-debug-exit: QEMU exits with (value << 1) | 1. Pass writes 0x10 (status 33).
+void exit(bool pass, unsigned code) {
+    const std::uint32_t value = pass ? 0x10 : 0x20 + (code ? code : 1);
+    asm volatile("outl %0, %1" : : "a"(value), "Nd"(debug_exit_port));
+    for (;;) asm volatile("cli; hlt");
+}
+
+// The probes use fixed registers so that each access is one 3-byte instruction
+// (48 8b 07: mov (%rdi), %rax; 48 89 37: mov %rsi, (%rdi)), which the handler skips.
+bool load(std::uint64_t va, std::uint64_t& value) {
+    register std::uint64_t rax asm("rax") = value;
+    register std::uint64_t rdi asm("rdi") = va;
+    asm volatile(".byte 0x48, 0x8b, 0x07" : "+r"(rax) : "r"(rdi) : "memory");
+    value = rax;
+    return !kernel::last_fault.taken;
+}
+bool store(std::uint64_t va, std::uint64_t value) {
+    register std::uint64_t rsi asm("rsi") = value;
+    register std::uint64_t rdi asm("rdi") = va;
+    asm volatile(".byte 0x48, 0x89, 0x37" : : "r"(rsi), "r"(rdi) : "memory");
+    return !kernel::last_fault.taken;
+}
+bool execute(std::uint64_t va) {
+    reinterpret_cast<void (*)()>(std::uintptr_t(va))();
+    return !kernel::last_fault.taken;
+}
+void write_return_instruction(std::uint64_t pa) {
+    *reinterpret_cast<volatile std::uint8_t*>(std::uintptr_t(pa)) = 0xc3;  // ret (fetch is coherent)
+}
+
+// TCG has no retired-instruction PMU; under -icount shift=0 the TSC advances one tick per
+// instruction, so rdtsc counts instructions.
+std::uint64_t instructions() {
+    std::uint32_t lo, hi;
+    asm volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi));
+    return (std::uint64_t(hi) << 32) | lo;
+}
+const char* const counter_name = "rdtsc, QEMU -icount shift=0 (1 tick per instruction)";
+
+bool print_and_check_root_registers() {
+    const std::uint64_t cr3 = read_cr3();
+    kernel::println("CR3 = ", kernel::hex{cr3}, " (compile-time value ",
+                    kernel::hex{image.registers().cr3}, ")");
+    return cr3 == image.registers().cr3;
+}
+
+}  // namespace arch
+
+struct trap_frame {
+    std::uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    std::uint64_t vector, error, rip, cs, rflags, rsp, ss;
+};
+
+// #PF (vector 14, SDM 4.7): CR2 = the address; error code bit 1 W/R, bit 4 I/D (fetch).
+extern "C" void x86_trap(trap_frame* f) {
+    std::uint64_t cr2;
+    asm volatile("mov %%cr2, %0" : "=r"(cr2));
+    kernel::access kind = kernel::access::other;
+    if (f->vector == 14)
+        kind = (f->error & 0x10)  ? kernel::access::fetch
+               : (f->error & 0x2) ? kernel::access::write
+                                  : kernel::access::read;
+    kernel::trap_taken(kind, f->vector == 14 ? cr2 : f->vector, (f->vector << 32) | f->error, f->rip);
+    if (kind == kernel::access::fetch) {  // the call into the page faulted: return to the caller
+        f->rip = *reinterpret_cast<std::uint64_t*>(std::uintptr_t(f->rsp));
+        f->rsp += 8;
+    } else {
+        f->rip += 3;
+    }
+}
+
+// From start.S, in long mode on the compile-time tables (CR3 loaded before paging was on).
+extern "C" [[noreturn]] void kernel_entry() {
+    load_idt();
+    kernel::run_checks<kernel_description>();
+}
