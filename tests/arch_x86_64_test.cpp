@@ -71,14 +71,14 @@ TEST_CASE("x86-64: memory types select the power-on PAT entries UC (PCD|PWT) and
     CHECK(F::leaf_flags(0x1000 | pte::P | pte::PWT, 3) == (ptgen::r | flags::execute));
 }
 
-TEST_CASE("x86-64: a table entry is P | R/W | U/S with XD clear, so the leaf alone decides",
+TEST_CASE("x86-64: a table entry is P | R/W | U/S | A with XD clear, so the leaf alone decides",
           "[x86_64]") {
     // Tables 4-15, 4-17, 4-19.
-    CHECK(F::encode_table(0x1000, 0) == 0x1007ull);
-    CHECK(F::encode_table(0x000F'FFFF'FFFF'F000, 2) == 0x000F'FFFF'FFFF'F007ull);
+    CHECK(F::encode_table(0x1000, 0) == 0x1027ull);  // P RW US A
+    CHECK(F::encode_table(0x000F'FFFF'FFFF'F000, 2) == 0x000F'FFFF'FFFF'F027ull);
     for (unsigned level = 0; level < 3; ++level) {
         const auto e = F::encode_table(0x0000'00AB'CDEF'0000, level);
-        CHECK(e == (0x0000'00AB'CDEF'0000ull | pte::P | pte::RW | pte::US));
+        CHECK(e == (0x0000'00AB'CDEF'0000ull | pte::P | pte::RW | pte::US | pte::A));
         CHECK((e & (pte::XD | pte::PS)) == 0);
     }
 }

@@ -102,8 +102,10 @@ struct long_mode_4level {
         return f;
     }
     // Tables 4-15, 4-17, 4-19: permissive pointer, WB access to the next table (PWT = PCD = 0).
+    // A is preset in table entries too (4.8: the processor sets it in every paging-structure
+    // entry it uses), so walking read-only or compile-time tables never writes them.
     static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
-        return (pa & pte::addr_mask) | pte::P | pte::RW | pte::US;
+        return (pa & pte::addr_mask) | pte::P | pte::RW | pte::US | pte::A;
     }
     // Tables 4-16, 4-18, 4-20. A and D are preset (4.8) so the processor never writes the entry.
     static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
