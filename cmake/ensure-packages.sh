@@ -12,7 +12,15 @@ PTGEN_BASE_PACKAGES=(
     g++ cmake ninja-build
     catch2 librapidcheck-dev libboost-dev
     clang-22 lld-22 libclang-rt-22-dev
+    # benchmarks (benchmarks/, built by the gcc and bench presets): Google Benchmark
+    libbenchmark-dev
+    # QEMU test kernels (examples/qemu.cmake): libc++ headers for the cross builds, the emulators
+    libc++-22-dev qemu-system-misc qemu-system-arm qemu-system-x86
 )
+
+# tests/coverage.sh: llvm-cov and llvm-profdata for clang's source-based coverage. (The fuzz
+# targets of the asan preset need libFuzzer's runtime: libclang-rt-22-dev, above.)
+PTGEN_COVERAGE_PACKAGES=(llvm-22)
 
 ptgen_ensure_packages() {
     local missing=() pkg

@@ -77,7 +77,10 @@ public:
         if (size == 0 || !is_aligned(start, span) || !is_aligned(size, span))
             return fail(error::not_aligned);
         const vaddr last = start + (size - 1);
-        if (last < start || !format::va_valid(start) || !format::va_valid(last))
+        // As for every range: no wrap, both ends canonical, and not across the hole (which
+        // would also walk 2^64 / span root entries).
+        if (last < start || !format::va_valid(start) || !format::va_valid(last) ||
+            ((last - start) >> format::va_bits) != 0)
             return fail(error::out_of_range);
         const auto& g = format::levels[0];
         const auto mine = pt_.engine();

@@ -91,8 +91,10 @@ public:
     // Maps [va, va + size) to get_paddr(page va) for each page, with the largest entries the
     // format allows at each step when allow_huge (a huge entry is used when the whole entry is
     // inside the range and get_paddr(first va) is aligned to it; the run is then assumed
-    // physically contiguous). get_paddr is called twice per entry (plan, apply): it must be
-    // a pure function. `huge_conflict` is the error for an existing leaf above the target.
+    // physically contiguous). get_paddr is called in the plan and again in the apply phase
+    // (unless the plan found it linear, va -> va + delta, over every leaf: then the apply phase
+    // writes as map_linear does); it must be a pure function. `huge_conflict` is the error for
+    // an existing leaf above the target.
     template <class GetPaddr, class Sink>
     constexpr status map_region(vaddr va, GetPaddr&& get_paddr, std::uint64_t size, flags f,
                                 bool allow_huge, Sink& sink,
@@ -104,6 +106,9 @@ public:
         PTGEN_TRY((map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
         table_reserve reserve{};
         PTGEN_TRY(fill_reserve(reserve, need));
+        // The plan saw every leaf map va to va + delta (get_paddr is pure: apply sees the same):
+        // write as map_linear does, the same leaves in runs, with no get_paddr call per page.
+        if (job.any_leaf && job.one_delta) job.linear = true;
         (void)map_walk<true>(0, root_, true, va, va + (size - 1), job, need, &reserve, sink);
         return {};
     }
@@ -329,6 +334,18 @@ private:
         error huge_conflict;
         bool linear;          // get_paddr(v) == v + delta
         std::uint64_t delta;
+        // Plan phase of other jobs: did every leaf planned so far map va to va + delta?
+        bool any_leaf = false;
+        bool one_delta = true;
+
+        constexpr void note_leaf(vaddr va, paddr pa) {
+            if (!any_leaf) {
+                delta = pa - va;
+                any_leaf = true;
+            } else if (pa - va != delta) {
+                one_delta = false;
+            }
+        }
 
         // Do the whole entries of `level` become leaves (linear jobs only)?
         constexpr bool leaves_at(unsigned level) const {
@@ -389,6 +406,16 @@ private:
                 count_absent(level, first, last, job, need);
                 return {};
             }
+            // In a last-level table every entry is whole and becomes a leaf: a tight loop.
+            if (level == last_level) {
+                return present ? plan_leaf_run<true>(table, first, last, job)
+                               : plan_leaf_run<false>(table, first, last, job);
+            }
+        } else {
+            if (level == last_level && !job.linear) {
+                apply_leaf_run(table, first, last, job, sink);
+                return {};
+            }
         }
         for (vaddr va = first;;) {
             const vaddr entry_last = va | span_mask;
@@ -401,19 +428,8 @@ private:
                 if (job.linear && whole && job.leaves_at(level)) {
                     const vaddr run_last = last_whole_entry(va, last, span_mask, i, g);
                     const std::size_t n = std::size_t((run_last - va) >> g.shift) + 1;
-                    const entry e0 = F::encode_leaf(va + job.delta, job.f, level);
-                    const entry stride =
-                        entry(F::encode_leaf(va + job.delta + g.span(), job.f, level) - e0);
-                    const auto view = mem_.template view<entry>(table);
-                    // Leaves of all formats are affine in pa; check it at the run's end anyway.
-                    if (entry(e0 + (n - 1) * stride) ==
-                        F::encode_leaf(run_last - span_mask + job.delta, job.f, level)) {
-                        view.fill(i, n, e0, n > 1 ? stride : entry{0});
-                    } else {
-                        for (std::size_t k = 0; k < n; ++k)
-                            view.store(i + k, F::encode_leaf(va + (k << g.shift) + job.delta,
-                                                             job.f, level));
-                    }
+                    store_leaves(mem_.template view<entry>(table), i, n, va + job.delta, job.f,
+                                 level);
                     sink.changed_run(va, n, g.span());
                     if (run_last == last) return {};
                     va = run_last + 1;
@@ -432,6 +448,8 @@ private:
                     if constexpr (Apply) {
                         store(table, i, F::encode_leaf(pa, job.f, level));
                         sink.changed(va);
+                    } else {
+                        job.note_leaf(va, pa);
                     }
                     placed = true;
                 } else if (level == last_level) {
@@ -458,6 +476,87 @@ private:
             if (chunk_last == last) return {};
             va = chunk_last + 1;
         }
+    }
+
+    // Runs of last-level entries: [first, last] inside one last-level table, where every entry
+    // is whole. Small loops of their own, so that the codec and get_paddr inline and nothing
+    // is re-derived per entry; same checks, in the same order, as the general loops.
+
+    // Plan: each page's pa aligned, its entry empty (in a table that exists), its pa in range.
+    template <bool Present, class Job>
+    [[gnu::flatten]] constexpr status plan_leaf_run(paddr table, vaddr first, vaddr last,
+                                                    Job& job) const {
+        const auto& g = F::levels[last_level];
+        const std::size_t i0 = g.index_of(first);
+        const std::size_t n = std::size_t((last - first) >> g.shift) + 1;
+        if constexpr (!Present) {
+            // A new table and a physically contiguous run (the usual get_paddr): one compare
+            // per page, and the checks of the loop below hold for all pages when they hold at
+            // the run's ends. Anything else takes the loop, which finds the first failing page.
+            const paddr pa0 = job.get_paddr(first);
+            std::size_t k = 1;
+            while (k < n && job.get_paddr(first + (vaddr(k) << g.shift)) ==
+                                pa0 + (std::uint64_t(k) << g.shift))
+                ++k;
+            const vaddr va_end = first + (vaddr(n - 1) << g.shift);
+            const paddr pa_end = pa0 + (va_end - first);
+            if (k == n && is_aligned(pa0, g.span()) && pa_end >= pa0 && geo::pa_valid(pa_end)) {
+                job.note_leaf(first, pa0);
+                job.note_leaf(va_end, pa_end);
+                return {};
+            }
+        }
+        Job local = job;  // note_leaf's state in registers
+        for (std::size_t k = 0; k < n; ++k) {
+            const vaddr va = first + (vaddr(k) << g.shift);
+            const paddr pa = local.get_paddr(va);
+            if (!is_aligned(pa, g.span())) return fail(error::not_aligned);
+            if constexpr (Present) {
+                if (F::kind(load(table, i0 + k), last_level) != entry_kind::empty)
+                    return fail(error::already_mapped);
+            }
+            if (!geo::pa_valid(pa)) return fail(error::out_of_range);
+            local.note_leaf(va, pa);
+        }
+        job.any_leaf = local.any_leaf;
+        job.one_delta = local.one_delta;
+        job.delta = local.delta;
+        return {};
+    }
+
+    // Apply (after plan_leaf_run succeeded) of a job that is not linear: one encode per page.
+    template <class Job, class Sink>
+    [[gnu::flatten]] constexpr void apply_leaf_run(paddr table, vaddr first, vaddr last,
+                                                   const Job& job, Sink& sink) {
+        const auto& g = F::levels[last_level];
+        const std::size_t i0 = g.index_of(first);
+        const std::size_t n = std::size_t((last - first) >> g.shift) + 1;
+        const auto view = mem_.template view<entry>(table);
+        const flags f = job.f;
+        for (std::size_t k = 0; k < n; ++k)
+            view.store(i0 + k, F::encode_leaf(job.get_paddr(first + (vaddr(k) << g.shift)), f,
+                                              last_level));
+        sink.changed_run(first, n, g.span());
+    }
+
+    // Writes the n leaves of `level` that map [pa, pa + n * span) at entries i.. of a table:
+    // one fill when the codec is affine in pa over the run (every format's leaves are; checked
+    // at the run's end anyway), else one encode per entry.
+    template <class View>
+    static constexpr void store_leaves(const View& view, std::size_t i, std::size_t n, paddr pa,
+                                       flags f, unsigned level) {
+        const std::uint64_t span = F::levels[level].span();
+        const entry e0 = F::encode_leaf(pa, f, level);
+        if (n >= 4) {
+            const entry stride = entry(F::encode_leaf(pa + span, f, level) - e0);
+            if (entry(e0 + (n - 1) * stride) == F::encode_leaf(pa + (n - 1) * span, f, level)) {
+                view.fill(i, n, e0, stride);
+                return;
+            }
+        }
+        view.store(i, e0);
+        for (std::size_t k = 1; k < n; ++k)
+            view.store(i + k, F::encode_leaf(pa + k * span, f, level));
     }
 
     // ---- unmap / protect -----------------------------------------------------------------
@@ -494,6 +593,15 @@ private:
                                  table_reserve* reserve, Sink& sink) {
         const auto& g = F::levels[level];
         const std::uint64_t span_mask = g.span() - 1;
+        // In a real last-level table every entry is whole: no split, a tight loop.
+        if (level == last_level && !virt.active) {
+            if constexpr (Apply) {
+                modify_leaf_run(table, first, last, job, sink);
+                return {};
+            } else {
+                return plan_modify_leaf_run(table, first, last);
+            }
+        }
         for (vaddr va = first;;) {
             const vaddr entry_last = va | span_mask;
             const vaddr chunk_last = entry_last < last ? entry_last : last;
@@ -539,6 +647,70 @@ private:
             }
             if (chunk_last == last) return {};
             va = chunk_last + 1;
+        }
+    }
+
+    // Plan of unmap/protect in a last-level table: every page must be mapped.
+    [[gnu::flatten]] constexpr status plan_modify_leaf_run(paddr table, vaddr first,
+                                                           vaddr last) const {
+        const auto& g = F::levels[last_level];
+        const std::size_t i0 = g.index_of(first);
+        const std::size_t n = std::size_t((last - first) >> g.shift) + 1;
+        bool all_leaves = true;  // no branch per entry: the failure is rare, its place moot
+        for (std::size_t k = 0; k < n; ++k)
+            all_leaves &= F::kind(load(table, i0 + k), last_level) == entry_kind::leaf;
+        if (!all_leaves) return fail(error::not_mapped);
+        return {};
+    }
+
+    // Apply (after plan_modify_leaf_run succeeded): clear the run, or re-encode each leaf whose
+    // flags change.
+    template <class Sink>
+    [[gnu::flatten]] constexpr void modify_leaf_run(paddr table, vaddr first, vaddr last,
+                                                    const modify_job& job, Sink& sink) {
+        const auto& g = F::levels[last_level];
+        const std::size_t i0 = g.index_of(first);
+        const std::size_t n = std::size_t((last - first) >> g.shift) + 1;
+        const auto view = mem_.template view<entry>(table);
+        if (job.unmap) {
+            view.fill(i0, n, entry{0}, entry{0});
+            sink.changed_run(first, n, g.span());
+            return;
+        }
+        // The head of leaves one stride apart from the first (physically contiguous, one set of
+        // flags) is re-encoded in one pass, the new leaves one stride apart too, when the codec
+        // is affine over the run (checked at its ends first); the rest entry by entry.
+        const std::uint64_t span = g.span();
+        const flags nf = job.new_flags;
+        const entry e0 = view.load(i0);
+        const paddr a0 = F::address(e0, last_level);
+        const paddr a_end = a0 + (n - 1) * span;
+        const flags f0 = F::leaf_flags(e0, last_level);
+        const entry old0 = F::encode_leaf(a0, f0, last_level);
+        const entry old_stride = entry(F::encode_leaf(a0 + span, f0, last_level) - old0);
+        const entry new0 = F::encode_leaf(a0, nf, last_level);
+        const entry new_stride = entry(F::encode_leaf(a0 + span, nf, last_level) - new0);
+        std::size_t m = 0;
+        if (n >= 4 && entry(old0 + (n - 1) * old_stride) == F::encode_leaf(a_end, f0, last_level) &&
+            entry(new0 + (n - 1) * new_stride) == F::encode_leaf(a_end, nf, last_level)) {
+            entry expect = e0, put = new0;
+            if (f0 == nf) {  // unchanged leaves: nothing to write
+                for (; m < n && view.load(i0 + m) == expect; ++m) expect += old_stride;
+            } else {
+                for (; m < n && view.load(i0 + m) == expect; ++m) {
+                    view.store(i0 + m, put);
+                    expect += old_stride;
+                    put += new_stride;
+                }
+                sink.changed_run(first, m, span);
+            }
+        }
+        for (std::size_t k = m; k < n; ++k) {
+            const entry e = view.load(i0 + k);
+            if (F::leaf_flags(e, last_level) == job.new_flags) continue;
+            view.store(i0 + k,
+                       F::encode_leaf(F::address(e, last_level), job.new_flags, last_level));
+            sink.changed(first + (vaddr(k) << g.shift));
         }
     }
 

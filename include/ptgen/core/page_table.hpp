@@ -94,14 +94,16 @@ public:
     constexpr bool borrowed(std::size_t i) const noexcept {
         return (borrowed_[i / 64] >> (i % 64)) & 1;
     }
-    // Does [va, va + size) touch a borrowed root entry?
+    // Does [va, va + size) touch a borrowed root entry? Called before the range is checked:
+    // after root_entries steps every entry has been seen, so a huge size costs no more.
     constexpr bool touches_borrowed(vaddr va, std::uint64_t size) const noexcept {
         if (size == 0) return false;
         const auto& g = F::levels[0];
         const vaddr last = va + (size - 1);
+        std::size_t steps = 0;
         for (vaddr v = va;; v = (v | (root_span - 1)) + 1) {
             if (borrowed(g.index_of(v))) return true;
-            if ((v | (root_span - 1)) >= last) return false;
+            if ((v | (root_span - 1)) >= last || ++steps == root_entries) return false;
         }
     }
 
