@@ -228,6 +228,25 @@ TEMPLATE_LIST_TEST_CASE("map_region with a get_paddr linear only within each hug
     CHECK(pt.query(2 * fx::biggest + 8)->size == fx::huge);
 }
 
+TEMPLATE_LIST_TEST_CASE("protect_region of a run of pages to the flags they have writes nothing",
+                        "[engine]", all_format_types) {
+    using F = TestType;
+    using fx = facts<F>;
+    frame_pool pool(256);
+    auto pt = make_table<F>(pool);
+    REQUIRE(pt.cursor().map_linear(fx::huge, 0x10'0000, 16 * fx::page, rw, false));
+    const auto before = take_snapshot(pt);
+    {
+        auto c = pt.cursor();
+        REQUIRE(c.protect_region(fx::huge + fx::page, 12 * fx::page, rw));
+        CHECK(c.pending() == 0);
+    }
+    CHECK(take_snapshot(pt) == before);
+    REQUIRE(pt.cursor().protect_region(fx::huge + fx::page, 12 * fx::page, r));
+    CHECK(pt.query(fx::huge + 5 * fx::page)->flags == F::effective(r));
+    CHECK(pt.query(fx::huge)->flags == F::effective(rw));
+}
+
 TEMPLATE_LIST_TEST_CASE("a table the handler places above the format's physical range is no memory",
                         "[engine][fault]", all_format_types) {
     using F = TestType;

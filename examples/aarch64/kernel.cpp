@@ -189,14 +189,13 @@ extern "C" void aarch64_trap(std::uint64_t* regs, std::uint64_t vector) {
 // From start.S. The first act: translation on with the compile-time tables.
 extern "C" [[noreturn]] void kernel_entry() {
     constexpr auto regs = image.registers();
-    constexpr std::uint64_t mmu_on = format::sctlr_mmu_bits;
 #if defined(PTGEN_KERNEL_EL2)
     PTGEN_SYSREG_WRITE(hcr_el2, std::uint64_t{1} << 31);  // RW: EL1 is AArch64; E2H = 0
     PTGEN_SYSREG_WRITE(mair_el2, regs.mair_el2);
     PTGEN_SYSREG_WRITE(tcr_el2, regs.tcr_el2);
     PTGEN_SYSREG_WRITE(ttbr0_el2, regs.ttbr0_el2);
     asm volatile("isb\n\ttlbi alle2\n\tdsb nsh\n\tisb" ::: "memory");
-    PTGEN_SYSREG_WRITE(sctlr_el2, (PTGEN_SYSREG_READ(sctlr_el2) | mmu_on) & ~ptgen::aarch64::sctlr::WXN);
+    PTGEN_SYSREG_WRITE(sctlr_el2, (PTGEN_SYSREG_READ(sctlr_el2) | regs.sctlr_el2_set) & ~regs.sctlr_el2_clear);
     asm volatile("isb" ::: "memory");
     PTGEN_SYSREG_WRITE(vbar_el2, std::uintptr_t(vectors));
     PTGEN_SYSREG_WRITE(pmevtyper0_el0, 0x08 | (std::uint64_t{1} << 27));  // INST_RETIRED, NSH
@@ -206,7 +205,7 @@ extern "C" [[noreturn]] void kernel_entry() {
     PTGEN_SYSREG_WRITE(ttbr0_el1, regs.ttbr0_el1);
     PTGEN_SYSREG_WRITE(ttbr1_el1, regs.ttbr1_el1);
     asm volatile("isb\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
-    PTGEN_SYSREG_WRITE(sctlr_el1, (PTGEN_SYSREG_READ(sctlr_el1) | mmu_on) & ~ptgen::aarch64::sctlr::WXN);
+    PTGEN_SYSREG_WRITE(sctlr_el1, (PTGEN_SYSREG_READ(sctlr_el1) | regs.sctlr_el1_set) & ~regs.sctlr_el1_clear);
     asm volatile("isb" ::: "memory");
     PTGEN_SYSREG_WRITE(vbar_el1, std::uintptr_t(vectors));
     PTGEN_SYSREG_WRITE(pmevtyper0_el0, 0x08);  // INST_RETIRED at EL1

@@ -187,7 +187,7 @@ extern "C" [[noreturn]] void kernel_entry() {
     asm volatile("dsb\n\tisb" ::: "memory");
     const std::uint32_t sctlr = PTGEN_CP15_READ(c1, 0, c0, 0);
     PTGEN_CP15_WRITE(c1, 0, c0, 0,
-                     (sctlr | format::sctlr_mmu_bits) & ~(ptgen::arm::sctlr::AFE | ptgen::arm::sctlr::TRE));
+                     (sctlr | regs.sctlr_set) & ~regs.sctlr_clear);
     asm volatile("isb" ::: "memory");
     PTGEN_CP15_WRITE(c12, 0, c0, 0, std::uintptr_t(vectors));  // VBAR
     PTGEN_CP15_WRITE(c9, 0, c12, 0, 0b11);   // PMCR: E, P (reset event counters)

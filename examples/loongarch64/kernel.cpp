@@ -192,7 +192,7 @@ extern "C" [[noreturn]] void kernel_entry() {
     PTGEN_CSR_WRITE(0x4, 0);                                // ECFG: VS = 0, no interrupts
     PTGEN_CSR_WRITE(0x18, 0);                               // ASID 0
     asm volatile("invtlb 0x0, $zero, $zero" ::: "memory");
-    std::uint64_t crmd = 0x10, mask = 0x18;                 // CRMD.PG = 1, CRMD.DA = 0
+    std::uint64_t crmd = regs.crmd_value, mask = regs.crmd_mask;  // PG = 1, DA = 0, DATF/DATM = CC
     asm volatile("csrxchg %0, %1, 0x0" : "+r"(crmd) : "r"(mask) : "memory");
     kernel::run_checks<kernel_description>();
 }

@@ -1,5 +1,5 @@
 // ptgen/page_tables.hpp: the seed's names. ptgen::x86_64::page_table<Handler> and friends are
-// the generic page_table with a handler's memory and the host's (or target's) TLB policy.
+// the generic page_table with a handler's memory and the format's native TLB policy.
 #pragma once
 
 #include "arch/aarch64.hpp"
@@ -9,16 +9,14 @@
 #include "arch/x86_64.hpp"
 #include "core/handler_memory.hpp"
 #include "core/page_table.hpp"
-#include "tlb/no_tlb.hpp"
+#include "tlb/native.hpp"
 
 namespace ptgen {
 
-// The TLB policy the aliases use; target builds (examples/) pass their own policy to the
-// generic page_table instead.
-using default_tlb = no_tlb;
-
+// The aliases use the native TLB policy of the format (tlb/native.hpp): the architecture's own
+// in a kernel built for it, no_tlb elsewhere.
 template <page_table_format F, class Handler>
-using handler_page_table = page_table<F, handler_memory<Handler>, default_tlb>;
+using handler_page_table = page_table<F, handler_memory<Handler>, native_tlb<F>>;
 
 namespace x86_64 {
 template <class H>

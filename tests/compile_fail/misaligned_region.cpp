@@ -1,8 +1,9 @@
 // A layout that breaks one rule must not compile, and the diagnostic names the region.
 #include <ptgen/boot.hpp>
 using namespace ptgen;
-// expect-error: ptgen layout: region.*not page-aligned
-// expect-error: uart
+// One error, whose first line names the rule and the region(s), on g++ and clang.
+// expect-error: not.page.aligned
+// expect-error: "uart"
 constexpr boot::layout<x86_64::long_mode_4level> lay{
     .table_base = 0x20'0000,
     .regions = {

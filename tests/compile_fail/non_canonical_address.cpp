@@ -1,8 +1,9 @@
 // A layout that breaks one rule must not compile, and the diagnostic names the region.
 #include <ptgen/boot.hpp>
 using namespace ptgen;
-// expect-error: ptgen layout: region.*non-canonical virtual address
-// expect-error: high
+// One error, whose first line names the rule and the region(s), on g++ and clang.
+// expect-error: non.canonical.virtual.address
+// expect-error: "high"
 constexpr boot::layout<riscv::sv48> lay{
     .table_base = 0x8040'0000,
     .regions = {

@@ -1,7 +1,8 @@
 // A layout that breaks one rule must not compile, and the diagnostic names the region.
 #include <ptgen/boot.hpp>
 using namespace ptgen;
-// expect-error: ptgen layout: table_base is not aligned for the root table
+// One error, whose first line names the rule and the region(s), on g++ and clang.
+// expect-error: table.base.is.not.aligned.for.the.root.table
 constexpr boot::layout<arm::short_descriptor> lay{
     .table_base = 0x4000'1000,
     .regions = {

@@ -1,8 +1,9 @@
 // A layout that breaks one rule must not compile, and the diagnostic names the region.
 #include <ptgen/boot.hpp>
 using namespace ptgen;
-// expect-error: ptgen layout: region.*writable and executable
-// expect-error: text
+// One error, whose first line names the rule and the region(s), on g++ and clang.
+// expect-error: writable.and.executable.without
+// expect-error: "text"
 constexpr boot::layout<aarch64::stage1_4k_el1> lay{
     .table_base = 0x4008'0000,
     .regions = {

@@ -1,6 +1,8 @@
 // Every ptgen header compiles freestanding: -ffreestanding -fno-exceptions
 // -fno-rtti, no sanitizers, warnings as errors (tests/CMakeLists.txt).
 // This is how a kernel includes ptgen.
+#include <type_traits>
+
 #include <ptgen/boot.hpp>
 #include <ptgen/generators/recipes.hpp>
 #include <ptgen/ptgen.hpp>
@@ -20,6 +22,15 @@
 #endif
 #if !defined(__STDC_HOSTED__) || __STDC_HOSTED__ != 0
 #error "the freestanding check must be built with -ffreestanding"
+#endif
+
+// Built freestanding for its own architecture, a format's table defaults to that architecture's
+// TLB policy (tlb/native.hpp); a foreign format's to no_tlb.
+#if defined(__x86_64__)
+static_assert(std::is_same_v<ptgen::native_tlb<ptgen::x86_64::long_mode_4level>,
+                             ptgen::x86_64::invlpg_tlb>);
+static_assert(std::is_same_v<ptgen::x86_64::page_table<int*>::tlb_type, ptgen::x86_64::invlpg_tlb>);
+static_assert(std::is_same_v<ptgen::native_tlb<ptgen::riscv::sv39>, ptgen::no_tlb>);
 #endif
 
 // Something for the object file to hold, so the TU is not empty.

@@ -530,10 +530,10 @@ private:
     static bool page_aligned_range(vaddr va, std::uint64_t size) {
         return size != 0 && is_aligned(va, page) && is_aligned(size, page);
     }
-    // The cursor refuses any call that touches a root entry borrowed by copy_from (after
-    // root_entries steps every entry has been seen).
+    // The cursor refuses any call whose range (valid for the format) touches a root entry
+    // borrowed by copy_from (after root_entries steps every entry has been seen).
     static bool touches(const std::vector<bool>& b, vaddr va, std::uint64_t size) {
-        if (size == 0) return false;
+        if (size == 0 || !range_ok(va, size)) return false;
         const vaddr last = va + (size - 1);
         std::size_t n = 0;
         for (vaddr v = va;; v = (v | (root_span - 1)) + 1) {
@@ -559,7 +559,7 @@ private:
 
     expect expect_map(const side& s, const op& o) const {
         const paddr pa = o.pa(o.va);
-        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::out_of_range});
+        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::borrowed_range});
         if (geo::leaf_level_for(o.size) < 0) return expect::failure({error::not_aligned});
         if (!is_aligned(o.va, o.size) || !is_aligned(pa, o.size))
             return expect::failure({error::not_aligned});
@@ -576,7 +576,7 @@ private:
     }
     expect expect_map_linear(const side& s, const op& o) const {
         const paddr pa = o.pa(o.va);
-        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::out_of_range});
+        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::borrowed_range});
         if (!F::accepts(o.f)) return expect::failure({error::invalid_flags});
         if (!page_aligned_range(o.va, o.size)) return expect::failure({error::not_aligned});
         if (!range_ok(o.va, o.size)) return expect::failure({error::out_of_range});
@@ -587,7 +587,7 @@ private:
         return expect::success();
     }
     expect expect_map_region(const side& s, const op& o) const {
-        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::out_of_range});
+        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::borrowed_range});
         if (!F::accepts(o.f)) return expect::failure({error::invalid_flags});
         if (!page_aligned_range(o.va, o.size)) return expect::failure({error::not_aligned});
         if (!range_ok(o.va, o.size)) return expect::failure({error::out_of_range});
@@ -600,7 +600,7 @@ private:
         return ex;
     }
     expect expect_modify(const side& s, const op& o, bool protect) const {
-        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::out_of_range});
+        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::borrowed_range});
         if (protect && !F::accepts(o.f)) return expect::failure({error::invalid_flags});
         if (!page_aligned_range(o.va, o.size)) return expect::failure({error::not_aligned});
         if (!range_ok(o.va, o.size)) return expect::failure({error::out_of_range});
@@ -609,7 +609,7 @@ private:
     }
     // remap, protect, unmap of the page that maps va.
     expect expect_one(const side& s, const op& o, bool needs_flags, const paddr* pa) const {
-        if (touches(s.borrowed, o.va, 1)) return expect::failure({error::out_of_range});
+        if (touches(s.borrowed, o.va, 1)) return expect::failure({error::borrowed_range});
         if (needs_flags && !F::accepts(o.f)) return expect::failure({error::invalid_flags});
         if (!F::va_valid(o.va)) return expect::failure({error::out_of_range});
         if (!s.m.find(key(o.va))) return expect::failure({error::not_mapped});
@@ -900,7 +900,15 @@ private:
             const entry_kind k = F::kind(e, level);
             const vaddr va = base + i * g.span();
             if (k == entry_kind::empty) {
-                PTGEN_FUZZ_CHECK(e == 0);  // the engine never leaves stale bits
+                // The engine never leaves stale bits; with paired leaves the empty partner of a
+                // leaf is that leaf's filler.
+                if constexpr (paired_leaves<F>) {
+                    PTGEN_FUZZ_CHECK(level == depth - 1 &&
+                                     F::kind(raw[i ^ 1], level) == entry_kind::leaf &&
+                                     e == F::pair_filler(raw[i ^ 1]));
+                } else {
+                    PTGEN_FUZZ_CHECK(e == 0);
+                }
                 continue;
             }
             ++present;
@@ -959,9 +967,16 @@ private:
             return;
         }
         PTGEN_FUZZ_CHECK(q.has_value());
-        PTGEN_FUZZ_CHECK(q->pa == m->first && q->flags == m->second);
         const leaf* l = s.now.find(key(v));
         PTGEN_FUZZ_CHECK(l && q->size == l->size);
+        flags expected = m->second;
+        if constexpr (paired_leaves<F>) {
+            // A TLB entry holds an even/odd pair of pages: global only when both are.
+            const auto partner = s.m.find(key(v ^ page));
+            if (l->size == page && partner && !has(partner->second, flags::global))
+                expected = expected & ~flags::global;
+        }
+        PTGEN_FUZZ_CHECK(q->pa == m->first && q->flags == expected);
     }
 
     void check_queries(const side& s, vaddr va, std::uint64_t size) {

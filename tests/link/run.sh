@@ -35,3 +35,24 @@ fi
 cat wrong.log
 grep -q "must be linked at 0x80400000" wrong.log || { echo "FAIL: no ptgen message"; exit 1; }
 echo "PASS: a wrong placement fails the link"
+
+# Higher half: linked at 0xffffffff80400000 (the kernel's pointers), loaded at 0x80400000 (what
+# the MMU walks); a script that loads it elsewhere fails with ptgen's message.
+./print_fragment high > high-fragment.ld
+cat high-fragment.ld
+script high-fragment.ld > high.ld
+$linker -T high.ld boot_image.o -o high.elf
+vma=$(readelf -SW high.elf | sed -n 's/.*\.ptgen\.boot *PROGBITS *\([0-9a-f]*\).*/\1/p')
+lma=$(readelf -lW high.elf | awk '$1 == "LOAD" && $3 == "0xffffffff80400000" {print $4}')
+[[ "$vma" == ffffffff80400000 && "$lma" == 0x0000000080400000 ]] ||
+    { echo "FAIL: .ptgen.boot linked at $vma, loaded at $lma"; readelf -lW high.elf; exit 1; }
+echo "higher-half link: .ptgen.boot linked at 0x$vma, loaded at $lma"
+sed -E '1s/AT\(0x[0-9a-f]+\)/AT(0x80500000)/' high-fragment.ld > wrong-high-fragment.ld
+script wrong-high-fragment.ld > wrong-high.ld
+if $linker -T wrong-high.ld boot_image.o -o wrong-high.elf 2> wrong-high.log; then
+    echo "FAIL: the link with .ptgen.boot loaded at the wrong address succeeded"
+    exit 1
+fi
+cat wrong-high.log
+grep -q "must be loaded at 0x80400000" wrong-high.log || { echo "FAIL: no ptgen message"; exit 1; }
+echo "PASS: a wrong load address fails the link"

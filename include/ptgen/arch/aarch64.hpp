@@ -205,8 +205,12 @@ struct stage1_4k {
     static constexpr std::uint64_t mair = (mair_attr::device_nGnRE << (8 * mair_attr::device_index)) |
                                           (mair_attr::normal_wb << (8 * mair_attr::normal_index)) |
                                           (mair_attr::normal_nc << (8 * mair_attr::uncached_index));
-    // SCTLR_ELx bits to set to turn on translation and caches (WXN must stay clear).
+    // SCTLR_ELx: set M, C, I to turn on translation and caches; clear WXN (bit 19, "write
+    // implies XN"), which would make every writable page execute-never whatever the tables say.
+    // Write SCTLR_ELx = (SCTLR_ELx | sctlr_set) & ~sctlr_clear, then ISB.
     static constexpr std::uint64_t sctlr_mmu_bits = sctlr::M | sctlr::C | sctlr::I;
+    static constexpr std::uint64_t sctlr_set = sctlr_mmu_bits;
+    static constexpr std::uint64_t sctlr_clear = sctlr::WXN;
 
   private:
     static constexpr std::uint64_t output_mask(unsigned level) noexcept {
@@ -239,9 +243,10 @@ struct stage1_4k_el1 : stage1_4k<regime::el1_el0> {
     static constexpr bool split_roots = true;
     struct registers {
         std::uint64_t ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1;
+        std::uint64_t sctlr_el1_set, sctlr_el1_clear;  // SCTLR_EL1 = (SCTLR_EL1 | set) & ~clear
     };
     static constexpr registers boot_registers(paddr low, paddr high) noexcept {
-        return {ttbr(low), ttbr(high), tcr_el1, mair};
+        return {ttbr(low), ttbr(high), tcr_el1, mair, sctlr_set, sctlr_clear};
     }
 };
 
@@ -265,9 +270,10 @@ struct stage1_4k_el2 : stage1_4k<regime::el2> {
     static constexpr bool split_roots = false;
     struct registers {
         std::uint64_t ttbr0_el2, tcr_el2, mair_el2;
+        std::uint64_t sctlr_el2_set, sctlr_el2_clear;  // SCTLR_EL2 = (SCTLR_EL2 | set) & ~clear
     };
     static constexpr registers boot_registers(paddr root, paddr) noexcept {
-        return {ttbr(root), tcr_el2, mair};
+        return {ttbr(root), tcr_el2, mair, sctlr_set, sctlr_clear};
     }
 };
 

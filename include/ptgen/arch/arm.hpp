@@ -214,16 +214,20 @@ struct short_descriptor {
     static constexpr std::uint32_t ttbcr = 0;
     // DACR (B4.1.43): domain 0 = client (0b01), domains 1-15 = no access.
     static constexpr std::uint32_t dacr = 0b01;
-    // SCTLR bits to set (M, C, I); AFE and TRE must stay clear.
+    // SCTLR bits to set (M, C, I); AFE and TRE must stay clear (AP[0] is an access permission
+    // bit and TEX/C/B are not remapped in these descriptors).
     static constexpr std::uint32_t sctlr_mmu_bits = sctlr::M | sctlr::C | sctlr::I;
+    static constexpr std::uint32_t sctlr_set = sctlr_mmu_bits;
+    static constexpr std::uint32_t sctlr_clear = sctlr::AFE | sctlr::TRE;
 
     // Boot: TTBCR.N = 0, so TTBR0 covers all 4 GiB: one root.
     static constexpr bool split_roots = false;
     struct registers {
         std::uint32_t ttbr0, ttbcr, dacr;
+        std::uint32_t sctlr_set, sctlr_clear;  // SCTLR = (SCTLR | set) & ~clear
     };
     static constexpr registers boot_registers(paddr root, paddr) noexcept {
-        return {ttbr0(root), ttbcr, dacr};
+        return {ttbr0(root), ttbcr, dacr, sctlr_set, sctlr_clear};
     }
 };
 

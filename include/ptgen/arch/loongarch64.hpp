@@ -72,6 +72,18 @@ inline constexpr unsigned Dir4_width = 18;  // 23:18 Dir4 index bits (0: no such
 inline constexpr unsigned HPTW_En = 24;     // 24    hardware page-table walker on (CPUCFG.2.HPTW)
 }  // namespace pwch
 
+// CSR.CRMD (CSR 0x0, 7.4.1 "Current Mode Information"): translation mode. Mapped mode is
+// DA = 0, PG = 1; with PG = 1 the manual asks for DATF = DATM = 0b01 (coherent cached: the
+// memory type of fetches and loads/stores during a TLB refill's direct accesses).
+namespace crmd {
+inline constexpr std::uint64_t DA = std::uint64_t{1} << 3;      // direct address translation
+inline constexpr std::uint64_t PG = std::uint64_t{1} << 4;      // mapped address translation
+inline constexpr unsigned DATF_shift = 5;                       // 6:5 fetch type in DA mode
+inline constexpr unsigned DATM_shift = 7;                       // 8:7 load/store type in DA mode
+inline constexpr std::uint64_t DATF_mask = std::uint64_t{3} << DATF_shift;
+inline constexpr std::uint64_t DATM_mask = std::uint64_t{3} << DATM_shift;
+}  // namespace crmd
+
 // STLBPS (CSR 0x1E) and TLBREHI (CSR 0x8E), 7.5: PS in bits 5:0, the page size of the STLB and
 // of the entry a TLB refill writes (LDPTE overwrites TLBREHI.PS for a huge page).
 inline constexpr unsigned PS_shift = 0;
@@ -94,8 +106,11 @@ inline constexpr unsigned PS_shift = 0;
 //   MAT = CC, SUC for device, WUC for uncached.
 // effective(f) == f: every combination of read, write and execute is expressible, provided the
 // core implements NR and NX (CPUCFG.1 RI and EP).
-// A TLB entry maps an even/odd pair of 4 KiB pages with one G bit: keep global and non-global
-// pages in different 8 KiB-aligned pairs.
+// A TLB entry maps an even/odd pair of 4 KiB pages with one G bit (7.5, TLBELO0/TLBELO1: the
+// entry is global only when G is set in both halves; the refill loads both PTEs). The engine
+// keeps the partner of a lone global page at G alone (V = P = 0: not present, as Linux does),
+// and query/translate report global only when both halves carry G (pair_flags). Keep global
+// and non-global pages in different 8 KiB-aligned pairs.
 struct la64_4level {
     using entry_type = std::uint64_t;
     static constexpr const char* name = "loongarch64-4level";
@@ -161,8 +176,16 @@ struct la64_4level {
         return e;
     }
 
+    // The even/odd PTE pair of a TLB entry (see above): the empty partner of a global page
+    // carries G alone; a page is global in the TLB only when its partner carries G too.
+    static constexpr entry_type pair_filler(entry_type partner) noexcept { return partner & pte::G; }
+    static constexpr flags pair_flags(flags own, entry_type partner) noexcept {
+        return (partner & pte::G) ? own : own & ~flags::global;
+    }
+
     // PGDL (CSR 0x19) / PGDH (CSR 0x1A), 7.5: Base in bits 63:12, the root for VA[47] = 0 / 1.
-    // One root serves both halves (its entries 0..255 / 256..511); pass it to both.
+    // A run-time table (root_half::both) serves both halves with one root (its entries 0..255 /
+    // 256..511): pass it to both. Boot images have one root per half (split_roots).
     static constexpr std::uint64_t pgd(paddr root) noexcept { return root & ~low_mask(12); }
 
     // PWCL/PWCH for this geometry: PT 12/9, Dir1 21/9, Dir2 30/9, Dir3 39/9, no Dir4, 64-bit
@@ -182,14 +205,23 @@ struct la64_4level {
     static constexpr std::uint32_t stlbps() noexcept { return levels[3].shift << PS_shift; }
     static constexpr std::uint64_t tlbrehi() noexcept { return levels[3].shift << PS_shift; }
 
+    // CRMD: csrxchg crmd_value, crmd_mask, CSR.CRMD turns mapped translation on (PG = 1, DA = 0,
+    // DATF = DATM = CC) and leaves PLV, IE and WE as they are.
+    static constexpr std::uint64_t crmd_value =
+        crmd::PG | (mat::CC << crmd::DATF_shift) | (mat::CC << crmd::DATM_shift);
+    static constexpr std::uint64_t crmd_mask = crmd::DA | crmd::PG | crmd::DATF_mask | crmd::DATM_mask;
+
     // Boot: PGDL serves addresses with VA bit 47 clear, PGDH those with it set: one root each.
+    // Direct mapping windows (DMW0-3) translate before the page tables: a window whose VSEG
+    // (VA 63:60) covers a mapped region hides it, so keep them off (0) or outside the layout.
     static constexpr bool split_roots = true;
     struct registers {
         std::uint64_t pgdl, pgdh;
         std::uint32_t pwcl, pwch, stlbps;
+        std::uint64_t crmd_value, crmd_mask;  // csrxchg crmd_value, crmd_mask, CSR.CRMD
     };
     static constexpr registers boot_registers(paddr low, paddr high) noexcept {
-        return {pgd(low), pgd(high), pwcl(), pwch(), stlbps()};
+        return {pgd(low), pgd(high), pwcl(), pwch(), stlbps(), crmd_value, crmd_mask};
     }
 
 private:

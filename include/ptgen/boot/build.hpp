@@ -128,22 +128,56 @@ constexpr std::size_t table_bytes_of(const layout<F>& l) {
     return bytes;
 }
 
+// What build<L>() returns for a layout that breaks a rule, after its one error: no tables, and
+// nothing that would add errors of its own to the checks that follow (verify() is true).
+template <page_table_format F>
+struct invalid_image {
+    using format = F;
+    using entry = typename F::entry_type;
+    static constexpr std::size_t bytes = 0;
+    static constexpr std::size_t entries = 0;
+    static constexpr std::size_t alignment = F::levels[0].table_align;
+    paddr base = 0, root = 0, high_root = 0;
+    std::array<entry, 0> tables{};
+    constexpr auto registers() const noexcept { return F::boot_registers(0, 0); }
+    constexpr std::size_t table_bytes() const noexcept { return 0; }
+};
+
 // The image of the layout L (a constexpr layout with static storage duration):
 //   constexpr auto image = ptgen::boot::build<my_layout>();
 template <const auto& L>
 constexpr auto build() {
     using F = typename std::remove_cvref_t<decltype(L)>::format_type;
-    static_assert(check_layout_statically<L>());
-    constexpr std::size_t bytes = table_bytes_of(L);
-    static_assert(bytes != 0, "the layout has errors (see the diagnostic above)");
-    static_arena<F, bytes> arena(L.table_base);
-    image<F, bytes> img{};
-    img.base = L.table_base;
-    (void)map_layout(L, arena, img.root, img.high_root);
-    // The count is exact: every byte of the arena is used, and none was missing.
-    if (arena.high_water_bytes() != bytes) diagnostic::region_could_not_be_mapped("(sizing)");
-    img.tables = arena.storage();
-    return img;
+    constexpr violation broken = first_violation(L);
+    if constexpr (broken) {
+        PTGEN_LAYOUT_REPORT(broken.rule, name_of(L, broken.region), name_of(L, broken.other));
+        return invalid_image<F>{};
+    } else {
+        constexpr std::size_t bytes = table_bytes_of(L);
+        static_arena<F, bytes> arena(L.table_base);
+        image<F, bytes> img{};
+        img.base = L.table_base;
+        (void)map_layout(L, arena, img.root, img.high_root);
+        // The count is exact: every byte of the arena is used, and none was missing.
+        if (arena.high_water_bytes() != bytes) diagnostic::region_could_not_be_mapped("(sizing)");
+        img.tables = arena.storage();
+        return img;
+    }
+}
+
+// build<L>() for a layout without static storage duration (a constexpr variable inside a
+// function) would otherwise be "no matching function": this overload says what to change.
+template <page_table_format F>
+struct layout_with_automatic_storage {
+    using format = F;
+    constexpr layout_with_automatic_storage(const layout<F>&) noexcept {}
+};
+template <layout_with_automatic_storage L, class... Never>
+constexpr auto build(Never...) {
+    static_assert(sizeof...(Never) != 0,
+                  "ptgen: boot::build<L>() needs a layout L with static storage duration: "
+                  "declare it constexpr at namespace scope, or static constexpr in a function");
+    return invalid_image<typename decltype(L)::format>{};
 }
 
 }  // namespace ptgen::boot

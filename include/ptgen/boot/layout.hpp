@@ -65,28 +65,54 @@ struct layout {
     std::array<region, max_regions> regions{};
 };
 
-// The diagnostics. They are not constexpr: reaching one during constant evaluation stops
-// compilation, and the compiler's note shows the function's name (the rule) and its
-// argument (the region's name).
-namespace diagnostic {
-inline void region_is_misaligned_or_empty(const char* region) { (void)region; }
-inline void region_has_a_non_canonical_virtual_address(const char* region) { (void)region; }
-inline void region_has_a_physical_address_too_wide_for_the_format(const char* region) {
-    (void)region;
-}
-inline void region_is_writable_and_executable_without_allowance(const char* region) {
-    (void)region;
-}
-inline void region_flags_cannot_be_expressed_by_the_format(const char* region) { (void)region; }
-inline void regions_overlap_in_virtual_space(const char* region, const char* other) {
-    (void)region;
-    (void)other;
-}
-inline void table_base_is_not_aligned_for_the_root_table(paddr table_base) { (void)table_base; }
-inline void table_base_is_outside_the_physical_range(paddr table_base) { (void)table_base; }
-}  // namespace diagnostic
+// The rules a layout obeys, in the order they are checked: the table base first, then each
+// region (its own rules, then overlap with every earlier region).
+enum class rule : unsigned char {
+    none,
+    table_base_is_not_aligned_for_the_root_table,
+    table_base_is_outside_the_physical_range,
+    region_is_empty_or_not_page_aligned,
+    region_has_a_non_canonical_virtual_address,
+    region_has_a_physical_address_too_wide_for_the_format,
+    region_is_writable_and_executable_without_allowance,
+    region_has_flags_the_format_cannot_express,
+    region_overlaps_in_virtual_space,
+};
 
-// The rules, one predicate each (used by check_layout and by the static checks of build()).
+// The rule as a sentence about a region (or the table base), for messages.
+constexpr const char* rule_text(rule r) noexcept {
+    switch (r) {
+        case rule::none: return "obeys every rule";
+        case rule::table_base_is_not_aligned_for_the_root_table:
+            return "is not aligned for the root table";
+        case rule::table_base_is_outside_the_physical_range:
+            return "is outside the format's physical range";
+        case rule::region_is_empty_or_not_page_aligned:
+            return "is empty or its va, pa or size is not page-aligned";
+        case rule::region_has_a_non_canonical_virtual_address:
+            return "has a non-canonical virtual address (outside the format)";
+        case rule::region_has_a_physical_address_too_wide_for_the_format:
+            return "has a physical address too wide for the format";
+        case rule::region_is_writable_and_executable_without_allowance:
+            return "is writable and executable without .writable_and_executable()";
+        case rule::region_has_flags_the_format_cannot_express:
+            return "has flags the format cannot express";
+        case rule::region_overlaps_in_virtual_space: return "overlaps in virtual space region";
+    }
+    return "breaks a rule";
+}
+
+// The first rule a layout breaks: which, and the region(s) it concerns (indices into regions;
+// `region` is no_region for the table base, `other` names the earlier region of an overlap).
+struct violation {
+    static constexpr std::size_t no_region = ~std::size_t{0};
+    ptgen::boot::rule rule = rule::none;
+    std::size_t region = no_region;
+    std::size_t other = no_region;
+    constexpr explicit operator bool() const noexcept { return rule != rule::none; }
+};
+
+// The rules, one predicate each.
 namespace rules {
 template <page_table_format F>
 constexpr bool aligned(const region& r) {
@@ -114,57 +140,34 @@ constexpr bool disjoint(const region& a, const region& b) {
 constexpr bool used(const region& r) { return r.size != 0 || r.name != nullptr; }
 }  // namespace rules
 
-// Checks a layout; returns false after reaching a diagnostic (a compile error in a constant
-// expression, a false result at run time).
 template <page_table_format F>
-constexpr bool check_layout(const layout<F>& l) {
-    using geo = geometry_of<F>;
-    if (!is_aligned(l.table_base, F::levels[0].table_align)) {
-        diagnostic::table_base_is_not_aligned_for_the_root_table(l.table_base);
-        return false;
-    }
-    if (!geo::pa_valid(l.table_base)) {
-        diagnostic::table_base_is_outside_the_physical_range(l.table_base);
-        return false;
-    }
+constexpr violation first_violation(const layout<F>& l) {
+    if (!is_aligned(l.table_base, F::levels[0].table_align))
+        return {rule::table_base_is_not_aligned_for_the_root_table};
+    if (!geometry_of<F>::pa_valid(l.table_base))
+        return {rule::table_base_is_outside_the_physical_range};
     for (std::size_t i = 0; i < max_regions; ++i) {
         const region& r = l.regions[i];
-        if (r.size == 0 && r.name == nullptr) continue;  // unused slot
-        const char* name = r.name ? r.name : "(unnamed)";
-        if (r.size == 0 || !is_aligned(r.va, geo::min_page) || !is_aligned(r.pa, geo::min_page) ||
-            !is_aligned(r.size, geo::min_page)) {
-            diagnostic::region_is_misaligned_or_empty(name);
-            return false;
-        }
-        const vaddr last = r.va + (r.size - 1);
-        if (last < r.va || !F::va_valid(r.va) || !F::va_valid(last) ||
-            ((last - r.va) >> F::va_bits) != 0) {
-            diagnostic::region_has_a_non_canonical_virtual_address(name);
-            return false;
-        }
-        const paddr pa_last = r.pa + (r.size - 1);
-        if (pa_last < r.pa || !geo::pa_valid(r.pa) || !geo::pa_valid(pa_last)) {
-            diagnostic::region_has_a_physical_address_too_wide_for_the_format(name);
-            return false;
-        }
-        if (has(r.attrs, flags::write | flags::execute) && !r.allow_write_execute) {
-            diagnostic::region_is_writable_and_executable_without_allowance(name);
-            return false;
-        }
-        if (!F::accepts(r.attrs)) {
-            diagnostic::region_flags_cannot_be_expressed_by_the_format(name);
-            return false;
-        }
-        for (std::size_t j = 0; j < i; ++j) {
-            const region& o = l.regions[j];
-            if (o.size == 0) continue;
-            if (r.va <= o.va + (o.size - 1) && o.va <= last) {
-                diagnostic::regions_overlap_in_virtual_space(name, o.name ? o.name : "(unnamed)");
-                return false;
-            }
-        }
+        if (!rules::used(r)) continue;
+        if (!rules::aligned<F>(r)) return {rule::region_is_empty_or_not_page_aligned, i};
+        if (!rules::canonical<F>(r)) return {rule::region_has_a_non_canonical_virtual_address, i};
+        if (!rules::pa_in_range<F>(r))
+            return {rule::region_has_a_physical_address_too_wide_for_the_format, i};
+        if (!rules::write_execute_allowed(r))
+            return {rule::region_is_writable_and_executable_without_allowance, i};
+        if (!F::accepts(r.attrs)) return {rule::region_has_flags_the_format_cannot_express, i};
+        for (std::size_t j = 0; j < i; ++j)
+            if (!rules::disjoint(r, l.regions[j]))
+                return {rule::region_overlaps_in_virtual_space, i, j};
     }
-    return true;
+    return {};
+}
+
+// Does the layout obey every rule? (At run time: the generator, tests. At compile time
+// build<L>() reports the broken rule itself, see static_checks.hpp.)
+template <page_table_format F>
+constexpr bool check_layout(const layout<F>& l) {
+    return !first_violation(l);
 }
 
 }  // namespace ptgen::boot

@@ -1,18 +1,14 @@
 // ptgen/boot/section.hpp: the image emitted as a constinit, root-aligned array in a linker
 // section, and the linker-script line that makes a wrong placement fail the link.
 //
-// Linker-script fragment (the section must start at the layout's table_base), to INCLUDE at
-// the top level of the kernel's script:
-//
-//     SECTIONS { .ptgen.boot 0x80400000 : ALIGN(0x1000) { KEEP(*(.ptgen.boot)) } }
-//     ASSERT(ADDR(.ptgen.boot) == 0x80400000, "ptgen: .ptgen.boot must be linked at ...");
-//
-// linker_script_fragment(image) produces these lines for an image (print them from a small
-// host program at build time, as tests/link/ does, or write them by hand from the layout).
+// linker_script_fragment(image[, placement]) produces the linker-script lines that place the
+// section (print them from a small host program at build time, as tests/link/ does, or let
+// CMake do it: ptgen_boot_linker_fragment in cmake/PtgenBoot.cmake).
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include "build.hpp"
@@ -30,31 +26,69 @@
 
 namespace ptgen::boot {
 
+// Where the section goes: its link (virtual) address, which the kernel's code uses to reach
+// boot_tables, and its load (physical) address, which the MMU walks: the image's base. They
+// differ in a higher-half kernel (VMA != LMA).
+struct placement {
+    std::uint64_t link_address;
+    const char* section = ".ptgen.boot";
+};
+
 // Linker-script lines for an image, to INCLUDE at the top level of a script (after its own
-// SECTIONS): a SECTIONS command that places `section` at the image's base, and an ASSERT that
-// fails the link if anything moves it (GNU ld and lld accept both).
+// SECTIONS): a SECTIONS command that places `section` and ASSERTs that fail the link if
+// anything moves it (GNU ld and lld accept both). Without a placement the section is linked
+// and loaded at the image's base:
+//   SECTIONS { .ptgen.boot 0x80400000 : ALIGN(0x1000) { KEEP(*(.ptgen.boot)) } }
+//   ASSERT(ADDR(.ptgen.boot) == 0x80400000, "...");
+// With placement{link_address} it is linked there and loaded at the base:
+//   SECTIONS { .ptgen.boot 0xffffffff80400000 : AT(0x80400000) ALIGN(0x1000) { ... } }
+//   ASSERT(LOADADDR(.ptgen.boot) == 0x80400000, "..."); ASSERT(ADDR(.ptgen.boot) == ..., "...");
 template <class Image>
-constexpr fixed_text<320> linker_script_fragment(const Image& img,
-                                                 const char* section = ".ptgen.boot") {
-    fixed_text<320> t;
+constexpr fixed_text<640> linker_script_fragment(const Image& img, placement where) {
+    const char* section = where.section;
+    const bool split = where.link_address != img.base;
+    fixed_text<640> t;
     t.append("SECTIONS { ");
     t.append(section);
     t.append(" ");
-    t.append_hex(img.base);
-    t.append(" : ALIGN(");
+    t.append_hex(where.link_address);
+    t.append(" :");
+    if (split) {
+        t.append(" AT(");
+        t.append_hex(img.base);
+        t.append(")");
+    }
+    t.append(" ALIGN(");
     t.append_hex(Image::alignment);
     t.append(") { KEEP(*(");
     t.append(section);
-    t.append(")) } }\nASSERT(ADDR(");
+    t.append(")) } }\n");
+    if (split) {
+        t.append("ASSERT(LOADADDR(");
+        t.append(section);
+        t.append(") == ");
+        t.append_hex(img.base);
+        t.append(", \"ptgen: ");
+        t.append(section);
+        t.append(" must be loaded at ");
+        t.append_hex(img.base);
+        t.append(", the table_base of its layout\");\n");
+    }
+    t.append("ASSERT(ADDR(");
     t.append(section);
     t.append(") == ");
-    t.append_hex(img.base);
+    t.append_hex(where.link_address);
     t.append(", \"ptgen: ");
     t.append(section);
     t.append(" must be linked at ");
-    t.append_hex(img.base);
-    t.append(", the table_base of its layout\");\n");
+    t.append_hex(where.link_address);
+    t.append(split ? ", its link address\");\n" : ", the table_base of its layout\");\n");
     return t;
+}
+template <class Image>
+constexpr fixed_text<640> linker_script_fragment(const Image& img,
+                                                 const char* section = ".ptgen.boot") {
+    return linker_script_fragment(img, placement{img.base, section});
 }
 
 }  // namespace ptgen::boot

@@ -1,11 +1,17 @@
-// ptgen/boot/static_checks.hpp: a bad layout stops compilation with a static_assert whose
-// message states the rule, inside an instantiation whose template arguments carry the
-// region's name (both g++ and clang++ print them in the "required from" notes):
+// ptgen/boot/static_checks.hpp: a bad layout stops compilation with one error, whose first
+// line names the rule and the region(s):
 //
-//   g++:     error: static assertion failed: ptgen layout: region overlaps in virtual space
-//            region ... [with ... Name = region_name{"kernel"}; Other = region_name{"ram"}]
-//   clang++: error: static assertion failed: ptgen layout: region "kernel" overlaps in
-//            virtual space region "ram"
+//   g++ 12:      error: invalid application of 'sizeof' to incomplete type
+//                'ptgen::boot::layout_error<ptgen::boot::rule::region_overlaps_in_virtual_space,
+//                ptgen::boot::region_name{"kernel"}, ptgen::boot::region_name{"ram"}>'
+//   clang >= 22: error: static assertion failed: ptgen layout: region "kernel" overlaps in
+//                virtual space region "ram"
+//   clang < 22:  error: implicit instantiation of undefined template 'ptgen::boot::layout_error<
+//                ptgen::boot::rule::region_overlaps_in_virtual_space, ptgen::boot::name<'k',
+//                'e', 'r', 'n', 'e', 'l'>, ptgen::boot::name<'r', 'a', 'm'>>'
+//
+// (clang 22 accepts a message computed by a constant expression in C++20 mode, clang 19 does not;
+// g++ 12 never, but it prints a class template argument's string member as a string.)
 #pragma once
 
 #include <cstddef>
@@ -25,19 +31,39 @@ struct region_name {
     }
 };
 
+// The name of region i of l, "(unnamed)", or "" when the rule concerns no (second) region.
+template <class Layout>
+constexpr region_name name_of(const Layout& l, std::size_t i) {
+    if (i == violation::no_region) return region_name();
+    return region_name(l.regions[i].name ? l.regions[i].name : "(unnamed)");
+}
+
+// Never defined: naming it with a rule and region names is the diagnostic.
+template <rule Rule, class Region, class Other>
+struct layout_error;
+
+// A region name as a type: g++ prints the string; older clang prints a pack of characters.
+template <region_name N>
+struct named {};
+template <char... C>
+struct name {};
+
 namespace static_checks {
 
-// clang++ prints a message computed in a constant expression (C++26 static_assert, accepted
-// as an extension), naming the regions; g++ prints the rule, and names the regions in the
-// template arguments of the instantiation that failed (region_name{"kernel"}).
-constexpr fixed_text<200> message(const char* rule, const region_name& a,
-                                  const region_name& b = region_name{}) {
+constexpr fixed_text<200> message(rule r, const region_name& a, const region_name& b) {
     fixed_text<200> t;
-    t.append("ptgen layout: region \"");
+    t.append("ptgen layout: ");
+    if (r == rule::table_base_is_not_aligned_for_the_root_table ||
+        r == rule::table_base_is_outside_the_physical_range) {
+        t.append("table_base ");
+        t.append(rule_text(r));
+        return t;
+    }
+    t.append("region \"");
     t.append(a.text);
     t.append("\" ");
-    t.append(rule);
-    if (b.text[0] != 0) {
+    t.append(rule_text(r));
+    if (r == rule::region_overlaps_in_virtual_space) {
         t.append(" \"");
         t.append(b.text);
         t.append("\"");
@@ -45,77 +71,39 @@ constexpr fixed_text<200> message(const char* rule, const region_name& a,
     return t;
 }
 
-}  // namespace static_checks
-}  // namespace ptgen::boot
+constexpr std::size_t length(const region_name& n) {
+    std::size_t k = 0;
+    while (n.text[k] != 0) ++k;
+    return k;
+}
+template <region_name N, std::size_t... I>
+constexpr auto as_chars(std::index_sequence<I...>) -> name<N.text[I]...>;
+template <region_name N>
+using chars_of = decltype(as_chars<N>(std::make_index_sequence<length(N)>{}));
 
+// One error, in the form each compiler prints best (see the top of this file). g++ reports a
+// failed call in a constant expression as a second error, so it reads a member instead.
 #if defined(__clang__)
-#define PTGEN_LAYOUT_ASSERT(cond, rule, ...)                                       \
-    _Pragma("clang diagnostic push")                                               \
-    _Pragma("clang diagnostic ignored \"-Wc++26-extensions\"")                     \
-    static_assert(cond, ::ptgen::boot::static_checks::message(rule, __VA_ARGS__)); \
-    _Pragma("clang diagnostic pop")
+template <rule R, region_name A, region_name B>
+constexpr bool report() {
+#if __clang_major__ >= 22
+    _Pragma("clang diagnostic push");
+    _Pragma("clang diagnostic ignored \"-Wc++26-extensions\"");
+    static_assert(false, message(R, A, B));
+    _Pragma("clang diagnostic pop");
 #else
-#define PTGEN_LAYOUT_ASSERT(cond, rule, ...) static_assert(cond, "ptgen layout: region " rule)
+    (void)sizeof(layout_error<R, chars_of<A>, chars_of<B>>);
+#endif
+    return false;
+}
+#define PTGEN_LAYOUT_REPORT(R, A, B) (void)::ptgen::boot::static_checks::report<R, A, B>()
+#else
+template <rule R, region_name A, region_name B>
+struct report {
+    static constexpr bool shown = sizeof(layout_error<R, named<A>, named<B>>) == 0;
+};
+#define PTGEN_LAYOUT_REPORT(R, A, B) (void)::ptgen::boot::static_checks::report<R, A, B>::shown
 #endif
 
-namespace ptgen::boot {
-namespace static_checks {
-
-template <const auto& L, std::size_t I, region_name Name>
-constexpr bool check_region() {
-    using F = typename std::remove_cvref_t<decltype(L)>::format_type;
-    constexpr const region& r = L.regions[I];
-    PTGEN_LAYOUT_ASSERT(rules::aligned<F>(r),
-                        "is empty or its va, pa or size is not page-aligned", Name);
-    PTGEN_LAYOUT_ASSERT(rules::canonical<F>(r),
-                        "has a non-canonical virtual address (outside the format)", Name);
-    PTGEN_LAYOUT_ASSERT(rules::pa_in_range<F>(r),
-                        "has a physical address too wide for the format", Name);
-    PTGEN_LAYOUT_ASSERT(rules::write_execute_allowed(r),
-                        "is writable and executable without .writable_and_executable()", Name);
-    PTGEN_LAYOUT_ASSERT(F::accepts(r.attrs), "has flags the format cannot express", Name);
-    return true;
-}
-
-template <const auto& L, std::size_t I, std::size_t J, region_name Name, region_name Other>
-constexpr bool check_pair() {
-    PTGEN_LAYOUT_ASSERT(rules::disjoint(L.regions[I], L.regions[J]),
-                        "overlaps in virtual space region", Name, Other);
-    return true;
-}
-
-template <const auto& L, std::size_t I, std::size_t... J>
-constexpr bool check_against_earlier(std::index_sequence<J...>) {
-    return (check_pair<L, I, J, region_name(L.regions[I].name), region_name(L.regions[J].name)>() &&
-            ... && true);
-}
-
-template <const auto& L, std::size_t I>
-constexpr bool check_one() {
-    if constexpr (!rules::used(L.regions[I])) {
-        return true;
-    } else {
-        return check_region<L, I, region_name(L.regions[I].name)>() &&
-               check_against_earlier<L, I>(std::make_index_sequence<I>{});
-    }
-}
-
-template <const auto& L, std::size_t... I>
-constexpr bool check_all(std::index_sequence<I...>) {
-    using F = typename std::remove_cvref_t<decltype(L)>::format_type;
-    static_assert(is_aligned(L.table_base, F::levels[0].table_align),
-                  "ptgen layout: table_base is not aligned for the root table");
-    static_assert(geometry_of<F>::pa_valid(L.table_base),
-                  "ptgen layout: table_base is outside the format's physical range");
-    return (check_one<L, I>() && ...);
-}
-
 }  // namespace static_checks
-
-// All rules of the layout L, as static_asserts.
-template <const auto& L>
-constexpr bool check_layout_statically() {
-    return static_checks::check_all<L>(std::make_index_sequence<max_regions>{});
-}
-
 }  // namespace ptgen::boot

@@ -26,16 +26,54 @@ constexpr result<translation> translate(const Image& img, vaddr va) {
         const E e = img.tables[std::size_t(table - img.base) / sizeof(E) + g.index_of(va)];
         switch (F::kind(e, level)) {
             case entry_kind::empty: return fail(error::not_mapped);
-            case entry_kind::leaf:
-                return translation{F::address(e, level) + (va & (g.span() - 1)),
-                                   F::leaf_flags(e, level), g.span()};
+            case entry_kind::leaf: {
+                flags f = F::leaf_flags(e, level);
+                if constexpr (paired_leaves<F>) {  // the TLB entry holds this pair's shared bits
+                    if (level + 1 == F::levels.size())
+                        f = F::pair_flags(f, img.tables[std::size_t(table - img.base) / sizeof(E) +
+                                                        (g.index_of(va) ^ 1)]);
+                }
+                return translation{F::address(e, level) + (va & (g.span() - 1)), f, g.span()};
+            }
             case entry_kind::table: table = F::address(e, level); break;
         }
     }
     return fail(error::not_mapped);
 }
 
+// After the one error of a broken layout (build<L>() returned an invalid_image), checks of
+// the image must not add errors of their own: every translation compares equal to anything.
+namespace detail {
+struct matches_anything {
+    template <class T>
+    friend constexpr bool operator==(matches_anything, const T&) noexcept {
+        return true;
+    }
+};
+struct any_translation {
+    matches_anything pa, flags, size;
+};
+struct translation_of_invalid_image {
+    static constexpr any_translation value{};
+    constexpr explicit operator bool() const noexcept { return true; }
+    constexpr bool has_value() const noexcept { return true; }
+    constexpr bool is(error) const noexcept { return true; }
+    constexpr const any_translation* operator->() const noexcept { return &value; }
+    constexpr const any_translation& operator*() const noexcept { return value; }
+};
+}  // namespace detail
+
+template <class F>
+constexpr detail::translation_of_invalid_image translate(const boot::invalid_image<F>&, vaddr) {
+    return {};
+}
+
 namespace boot {
+
+template <class F, class Layout>
+constexpr bool verify(const invalid_image<F>&, const Layout&) {
+    return true;
+}
 
 // Does every region translate as the layout says, at its first and last byte, its middle,
 // and inside each huge page boundary it crosses?
@@ -83,7 +121,9 @@ constexpr bool no_unasked_write_execute(const Image& img, const Layout& l) {
     };
     const walker w{img, l};
     if (!w.table(img.root, 0, 0)) return false;
-    return img.high_root == img.root || w.table(img.high_root, 0, 0);
+    // The high root's entry 0 maps the first address of the high half, not VA 0.
+    return img.high_root == img.root ||
+           w.table(img.high_root, 0, geometry_of<F>::high_half_base);
 }
 
 // Everything at once: static_assert(ptgen::boot::verify(image, layout));

@@ -26,22 +26,22 @@ public:
 
     // Maps one page of `size` (4 KiB, or a huge size of the format).
     constexpr status map(vaddr va, paddr pa, std::uint64_t size, flags f) {
-        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        PTGEN_TRY(pt_.admits(va, size));
         return pt_.engine().map(va, pa, size, f, effects_);
     }
     // Re-points the whole page that maps va; returns its size.
     constexpr result<std::uint64_t> remap(vaddr va, paddr pa, flags f) {
-        if (pt_.touches_borrowed(va, 1)) return fail(error::out_of_range);
+        PTGEN_TRY(pt_.admits(va, 1));
         return pt_.engine().remap(va, pa, f, effects_);
     }
     // Changes the flags of the whole page that maps va; returns its size.
     constexpr result<std::uint64_t> protect(vaddr va, flags f) {
-        if (pt_.touches_borrowed(va, 1)) return fail(error::out_of_range);
+        PTGEN_TRY(pt_.admits(va, 1));
         return pt_.engine().protect(va, f, effects_);
     }
     // Unmaps the whole page that maps va; returns what it mapped.
     constexpr result<translation> unmap(vaddr va) {
-        if (pt_.touches_borrowed(va, 1)) return fail(error::out_of_range);
+        PTGEN_TRY(pt_.admits(va, 1));
         return pt_.engine().unmap(va, effects_);
     }
     // Unmaps exactly [va, va + size), splitting a larger page around it.
@@ -50,20 +50,20 @@ public:
     template <class GetPaddr>
     constexpr status map_region(vaddr va, GetPaddr&& get_paddr, std::uint64_t size, flags f,
                                 bool allow_huge) {
-        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        PTGEN_TRY(pt_.admits(va, size));
         return pt_.engine().map_region(va, get_paddr, size, f, allow_huge, effects_);
     }
     // map_region of a physically contiguous range: [va, va + size) -> [pa, pa + size).
     constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, bool allow_huge) {
-        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        PTGEN_TRY(pt_.admits(va, size));
         return pt_.engine().map_linear(va, pa, size, f, allow_huge, effects_);
     }
     constexpr status unmap_region(vaddr va, std::uint64_t size) {
-        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        PTGEN_TRY(pt_.admits(va, size));
         return pt_.engine().unmap_region(va, size, effects_);
     }
     constexpr status protect_region(vaddr va, std::uint64_t size, flags f) {
-        if (pt_.touches_borrowed(va, size)) return fail(error::out_of_range);
+        PTGEN_TRY(pt_.admits(va, size));
         return pt_.engine().protect_region(va, size, f, effects_);
     }
 
@@ -80,7 +80,7 @@ public:
         // As for every range: no wrap, both ends canonical, and not across the hole (which
         // would also walk 2^64 / span root entries).
         if (last < start || !format::va_valid(start) || !format::va_valid(last) ||
-            ((last - start) >> format::va_bits) != 0)
+            ((last - start) >> format::va_bits) != 0 || !pt_.serves(start) || !pt_.serves(last))
             return fail(error::out_of_range);
         const auto& g = format::levels[0];
         const auto mine = pt_.engine();
@@ -124,6 +124,15 @@ public:
     constexpr bool full_flush_pending() const noexcept { return effects_.full; }
 
 private:
+    friend PageTable;
+
+    // (~page_table of an adopted root) Unlinks the owned tables from the boot tables; this
+    // cursor's destructor flushes, then frees them.
+    template <class SkipRootEntry>
+    constexpr void detach_owned(SkipRootEntry&& skip_root_entry) {
+        pt_.engine().detach_owned(skip_root_entry, effects_);
+    }
+
     struct retired_table {
         paddr pa;
         unsigned level;

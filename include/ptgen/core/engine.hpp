@@ -67,16 +67,26 @@ public:
                 case entry_kind::empty: return fail(error::not_mapped);
                 case entry_kind::leaf:
                     return translation{F::address(e, level) + (va & (g.span() - 1)),
-                                       F::leaf_flags(e, level), g.span()};
+                                       tlb_flags(table, g.index_of(va), e, level), g.span()};
                 case entry_kind::table: table = F::address(e, level); break;
             }
         }
     }
 
-    // Visits present entries depth first; `limit` caps the entries visited per table.
+    // The flags a leaf grants as the TLB will hold it (with its pair partner, where pairs share
+    // bits).
+    constexpr flags tlb_flags(paddr table, std::size_t i, entry e, unsigned level) const {
+        if constexpr (paired_leaves<F>) {
+            if (level == last_level) return F::pair_flags(F::leaf_flags(e, level), load(table, i ^ 1));
+        }
+        return F::leaf_flags(e, level);
+    }
+
+    // Visits present entries depth first; `limit` caps the entries visited per table. `base`:
+    // the VA of root entry 0 (geo::high_half_base for the high root of split roots).
     template <class Pre, class Post>
-    constexpr void walk(std::size_t limit, Pre&& pre, Post&& post) const {
-        walk_table(0, root_, 0, limit, pre, post);
+    constexpr void walk(std::size_t limit, Pre&& pre, Post&& post, vaddr base = 0) const {
+        walk_table(0, root_, base, limit, pre, post);
     }
 
     // Is the table of `level` at pa free of any present entry?
@@ -195,6 +205,7 @@ public:
         if (!geo::pa_valid(pa)) return fail(error::out_of_range);
         replace_live(slot->table, slot->index, F::encode_leaf(pa, f, slot->level),
                      align_down(va, span), F::address(slot->raw, slot->level) != pa, sink);
+        leaves_written(slot->table, slot->level, slot->index, 1);
         sink.changed(align_down(va, span));
         return span;
     }
@@ -208,6 +219,7 @@ public:
         const std::uint64_t span = geo::span(slot->level);
         store(slot->table, slot->index,
               F::encode_leaf(F::address(slot->raw, slot->level), f, slot->level));
+        leaves_written(slot->table, slot->level, slot->index, 1);
         sink.changed(align_down(va, span));
         return span;
     }
@@ -224,8 +236,9 @@ public:
         return old;
     }
 
-    // Frees every table below the root that the memory policy owns, skipping root entries
-    // for which skip_root_entry(index) is true (entries borrowed from another table).
+    // Frees every table below an owned root, skipping root entries for which
+    // skip_root_entry(index) is true (entries borrowed from another table). For a table that is
+    // being dropped whole (no TLB holds it: it is not loaded anywhere).
     template <class SkipRootEntry>
     constexpr void free_subtrees(SkipRootEntry&& skip_root_entry) {
         const auto& g = F::levels[0];
@@ -233,8 +246,16 @@ public:
             const entry e = load(root_, i);
             if (F::kind(e, 0) != entry_kind::table || skip_root_entry(i)) continue;
             free_tree(F::address(e, 0), 1);
-            store(root_, i, entry{0});
         }
+    }
+
+    // For a root the memory policy does not own (adopted boot tables, possibly live): clears
+    // each link from a table it does not own to a table it owns and retires that subtree's
+    // owned tables to the sink (freed after the flush that makes them unreachable). Tables it
+    // does not own are descended but written only to clear such links; nothing else changes.
+    template <class SkipRootEntry, class Sink>
+    constexpr void detach_owned(SkipRootEntry&& skip_root_entry, Sink& sink) {
+        detach_owned_in(root_, 0, skip_root_entry, sink);
     }
 
     constexpr entry load(paddr table, std::size_t i) const {
@@ -430,6 +451,7 @@ private:
                     const std::size_t n = std::size_t((run_last - va) >> g.shift) + 1;
                     store_leaves(mem_.template view<entry>(table), i, n, va + job.delta, job.f,
                                  level);
+                    leaves_written(table, level, i, n);
                     sink.changed_run(va, n, g.span());
                     if (run_last == last) return {};
                     va = run_last + 1;
@@ -447,6 +469,7 @@ private:
                     if (!geo::pa_valid(pa)) return fail(error::out_of_range);
                     if constexpr (Apply) {
                         store(table, i, F::encode_leaf(pa, job.f, level));
+                        leaves_written(table, level, i, 1);
                         sink.changed(va);
                     } else {
                         job.note_leaf(va, pa);
@@ -536,6 +559,7 @@ private:
         for (std::size_t k = 0; k < n; ++k)
             view.store(i0 + k, F::encode_leaf(job.get_paddr(first + (vaddr(k) << g.shift)), f,
                                               last_level));
+        leaves_written(table, last_level, i0, n);
         sink.changed_run(first, n, g.span());
     }
 
@@ -674,6 +698,7 @@ private:
         const auto view = mem_.template view<entry>(table);
         if (job.unmap) {
             view.fill(i0, n, entry{0}, entry{0});
+            leaves_written(table, last_level, i0, n);
             sink.changed_run(first, n, g.span());
             return;
         }
@@ -712,6 +737,33 @@ private:
                        F::encode_leaf(F::address(e, last_level), job.new_flags, last_level));
             sink.changed(first + (vaddr(k) << g.shift));
         }
+        leaves_written(table, last_level, i0, n);
+    }
+
+    // After entries [i, i + n) of a last-level table were written: keep the pairs at the run's
+    // ends normalised (formats with paired_leaves; the pairs inside the run are whole).
+    constexpr void leaves_written(paddr table, unsigned level, std::size_t i, std::size_t n) {
+        if constexpr (paired_leaves<F>) {
+            if (level != last_level) return;
+            normalise_pair(table, i & ~std::size_t{1});
+            if (((i + n - 1) & ~std::size_t{1}) != (i & ~std::size_t{1}))
+                normalise_pair(table, (i + n - 1) & ~std::size_t{1});
+        } else {
+            (void)table, (void)level, (void)i, (void)n;
+        }
+    }
+    constexpr void normalise_pair(paddr table, std::size_t even) {
+        const entry a = load(table, even), b = load(table, even + 1);
+        const bool a_leaf = F::kind(a, last_level) == entry_kind::leaf;
+        const bool b_leaf = F::kind(b, last_level) == entry_kind::leaf;
+        if (a_leaf == b_leaf) {
+            if (!a_leaf && a != 0) store(table, even, entry{0});
+            if (!b_leaf && b != 0) store(table, even + 1, entry{0});
+        } else if (a_leaf) {
+            if (b != F::pair_filler(a)) store(table, even + 1, F::pair_filler(a));
+        } else if (a != F::pair_filler(b)) {
+            store(table, even, F::pair_filler(b));
+        }
     }
 
     // Replaces the leaf e (at table[i], level) by a table of equivalent smaller leaves.
@@ -727,6 +779,37 @@ private:
         replace_live(table, i, F::encode_table(child, level), align_down(va, F::levels[level].span()),
                      true, sink);
         return child;
+    }
+
+    template <class SkipRootEntry, class Sink>
+    constexpr void detach_owned_in(paddr table, unsigned level, SkipRootEntry& skip_root_entry,
+                                   Sink& sink) {
+        if (level == last_level) return;
+        for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
+            const entry e = load(table, i);
+            if (F::kind(e, level) != entry_kind::table || (level == 0 && skip_root_entry(i)))
+                continue;
+            const paddr child = F::address(e, level);
+            if (!mem_.owns(child)) {
+                detach_owned_in(child, level + 1, skip_root_entry, sink);
+                continue;
+            }
+            store(table, i, entry{0});
+            retire_tree(child, level + 1, sink);
+        }
+    }
+    // Retires the owned tables of an unlinked subtree, children first (a retire may flush and
+    // free at once; a freed table's entries are never read again).
+    template <class Sink>
+    constexpr void retire_tree(paddr table, unsigned level, Sink& sink) {
+        if (level < last_level) {
+            for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
+                const entry e = load(table, i);
+                if (F::kind(e, level) == entry_kind::table && mem_.owns(F::address(e, level)))
+                    retire_tree(F::address(e, level), level + 1, sink);
+            }
+        }
+        sink.retire(table, level);
     }
 
     constexpr void free_tree(paddr table, unsigned level) {

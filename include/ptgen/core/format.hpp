@@ -49,6 +49,18 @@ concept page_table_format = requires(typename F::entry_type e, paddr pa, flags f
     { F::encode_leaf(pa, f, level) } -> std::same_as<typename F::entry_type>;
 };
 
+// Optional part of a format whose TLB entries hold an even/odd pair of last-level entries with
+// one set of pair-wide bits (LoongArch: one G bit for both pages):
+//   pair_filler(partner)        the empty entry to keep beside `partner` (a leaf), so that
+//                               the pair-wide bits of the TLB entry are partner's;
+//   pair_flags(own, partner)    what a leaf grants with `partner` beside it.
+// The engine keeps every pair normalised: both leaves, both 0, or a leaf and its filler.
+template <class F>
+concept paired_leaves = requires(typename F::entry_type e, flags f) {
+    { F::pair_filler(e) } -> std::same_as<typename F::entry_type>;
+    { F::pair_flags(f, e) } -> std::same_as<flags>;
+};
+
 // Facts derived from a format's geometry, and the checks that the geometry is coherent.
 template <page_table_format F>
 struct geometry_of {
@@ -66,6 +78,11 @@ struct geometry_of {
             if (F::levels[l].leaf_allowed && span(l) == size) return int(l);
         return -1;
     }
+
+    // With split roots (a register for each half), the high half's root indexes the VA bits it
+    // translates from this address up: its entry i maps high_half_base + i * span(0).
+    static constexpr vaddr high_half_base =
+        ~low_mask(F::levels[0].shift + F::levels[0].index_bits);
 
     static constexpr bool pa_valid(paddr pa) noexcept {
         return F::pa_bits >= 64 || (pa >> F::pa_bits) == 0;

@@ -19,15 +19,29 @@ inline constexpr std::size_t frame_size = 4096;
 //   alloc_frames(num, align) -> optional-like paddr, num contiguous frames aligned to align
 //   dealloc_frame(pa), dealloc_frames(pa, num)
 //   phys_to_virt(pa) -> pointer (void* or any object pointer) where the frame is accessible
+namespace handler_needs {
 template <class H>
-concept paging_handler = requires(H& h, paddr pa, std::size_t n) {
+concept alloc_frame = requires(H& h) {
     { static_cast<bool>(h.alloc_frame()) };
     { static_cast<paddr>(*h.alloc_frame()) };
-    { static_cast<bool>(h.alloc_frames(n, n)) };
-    h.dealloc_frame(pa);
-    h.dealloc_frames(pa, n);
-    { h.phys_to_virt(pa) };
 };
+template <class H>
+concept alloc_frames = requires(H& h, std::size_t n) {
+    { static_cast<bool>(h.alloc_frames(n, n)) };
+    { static_cast<paddr>(*h.alloc_frames(n, n)) };
+};
+template <class H>
+concept dealloc_frame = requires(H& h, paddr pa) { h.dealloc_frame(pa); };
+template <class H>
+concept dealloc_frames = requires(H& h, paddr pa, std::size_t n) { h.dealloc_frames(pa, n); };
+template <class H>
+concept phys_to_virt = requires(H& h, paddr pa) { h.phys_to_virt(pa); };
+}  // namespace handler_needs
+
+template <class H>
+concept paging_handler = handler_needs::alloc_frame<H> && handler_needs::alloc_frames<H> &&
+                         handler_needs::dealloc_frame<H> && handler_needs::dealloc_frames<H> &&
+                         handler_needs::phys_to_virt<H>;
 
 namespace detail {
 // phys_to_virt may return a pointer or an integer address (the seed returns a VirtAddr).
@@ -42,11 +56,14 @@ void* as_pointer(V v) noexcept {
 // tables). Entry stores are single-copy atomic (std::atomic_ref of the entry's width) because
 // hardware walkers read tables concurrently; stores are release so that a table's contents
 // are visible before the entry that links it.
-template <paging_handler Handler>
+// (Not constrained by paging_handler: a handler that lacks a member gets one static_assert
+// that names the member, on every compiler, instead of a constraint failure to unfold. The
+// checks sit in the constructors so that the class itself stays valid.)
+template <class Handler>
 class handler_memory {
 public:
-    constexpr handler_memory() = default;
-    constexpr handler_memory(Handler h) : handler_(static_cast<Handler&&>(h)) {}
+    constexpr handler_memory() { check_handler(); }
+    constexpr handler_memory(Handler h) : handler_(static_cast<Handler&&>(h)) { check_handler(); }
 
     Handler& handler() noexcept { return handler_; }
     const Handler& handler() const noexcept { return handler_; }
@@ -67,7 +84,44 @@ public:
         }
     };
 
+    // (Each body is guarded by paging_handler<Handler>: an incomplete handler gets the one
+    // static_assert of check_handler, not an error per use of the missing member.)
     result<paddr> allocate_table(const level_geometry& g) {
+        if constexpr (!paging_handler<Handler>) {
+            return fail(error::no_memory);
+        } else {
+            return allocate_frames(g);
+        }
+    }
+
+    void free_table(paddr pa, const level_geometry& g) {
+        if constexpr (paging_handler<Handler>) {
+            const std::size_t frames = (g.table_bytes() + frame_size - 1) / frame_size;
+            if (frames == 1 && g.table_align <= frame_size) handler_.dealloc_frame(pa);
+            else handler_.dealloc_frames(pa, frames);
+        }
+    }
+
+    template <class E>
+    table_view<E> view(paddr pa) const {
+        if constexpr (paging_handler<Handler>)
+            return {static_cast<E*>(detail::as_pointer(handler_.phys_to_virt(pa)))};
+        else
+            return {nullptr};
+    }
+
+    // Frames inside [foreign_base, foreign_base + foreign_size) were not allocated by the
+    // handler (boot tables adopted from a linker section) and are never handed back to it.
+    constexpr void set_foreign_range(paddr base, std::uint64_t size) noexcept {
+        foreign_base_ = base;
+        foreign_size_ = size;
+    }
+    constexpr bool owns(paddr pa) const noexcept {
+        return pa - foreign_base_ >= foreign_size_;
+    }
+
+private:
+    result<paddr> allocate_frames(const level_geometry& g) {
         const std::size_t frames = (g.table_bytes() + frame_size - 1) / frame_size;
         paddr pa{};
         if (frames == 1 && g.table_align <= frame_size) {
@@ -94,28 +148,22 @@ public:
         return pa;
     }
 
-    void free_table(paddr pa, const level_geometry& g) {
-        const std::size_t frames = (g.table_bytes() + frame_size - 1) / frame_size;
-        if (frames == 1 && g.table_align <= frame_size) handler_.dealloc_frame(pa);
-        else handler_.dealloc_frames(pa, frames);
+    static constexpr void check_handler() {
+        static_assert(handler_needs::alloc_frame<Handler>,
+                      "ptgen handler: needs alloc_frame() returning an optional-like paddr "
+                      "(contextually bool, *r converts to ptgen::paddr)");
+        static_assert(handler_needs::alloc_frames<Handler>,
+                      "ptgen handler: needs alloc_frames(std::size_t num, std::size_t align) "
+                      "returning an optional-like paddr");
+        static_assert(handler_needs::dealloc_frame<Handler>,
+                      "ptgen handler: needs dealloc_frame(ptgen::paddr)");
+        static_assert(handler_needs::dealloc_frames<Handler>,
+                      "ptgen handler: needs dealloc_frames(ptgen::paddr, std::size_t num)");
+        static_assert(handler_needs::phys_to_virt<Handler>,
+                      "ptgen handler: needs phys_to_virt(ptgen::paddr) returning a pointer or an "
+                      "address");
     }
 
-    template <class E>
-    table_view<E> view(paddr pa) const {
-        return {static_cast<E*>(detail::as_pointer(handler_.phys_to_virt(pa)))};
-    }
-
-    // Frames inside [foreign_base, foreign_base + foreign_size) were not allocated by the
-    // handler (boot tables adopted from a linker section) and are never handed back to it.
-    constexpr void set_foreign_range(paddr base, std::uint64_t size) noexcept {
-        foreign_base_ = base;
-        foreign_size_ = size;
-    }
-    constexpr bool owns(paddr pa) const noexcept {
-        return pa - foreign_base_ >= foreign_size_;
-    }
-
-private:
     [[no_unique_address]] mutable Handler handler_{};
     paddr foreign_base_ = 0;
     std::uint64_t foreign_size_ = 0;

@@ -11,14 +11,22 @@
 #include "format.hpp"
 #include "memory.hpp"
 #include "result.hpp"
-#include "../tlb/no_tlb.hpp"
+#include "../tlb/native.hpp"
 
 namespace ptgen {
 
 template <class PageTable>
 class cursor;
 
-template <page_table_format F, class Memory, class Tlb = no_tlb>
+// The part of the virtual address space a root serves. Formats with split roots (AArch64 EL1:
+// TTBR0_EL1 / TTBR1_EL1; LoongArch: PGDL / PGDH) walk the low half (VA bit 63 clear) from one
+// register and the high half from the other: a table adopted from one of an image's two roots
+// serves one half and refuses addresses of the other (out_of_range), which the MMU would never
+// look up in it. `both`: one root for the whole space (loaded in both registers where there
+// are two, or a format with one root register).
+enum class root_half : unsigned char { both, low, high };
+
+template <page_table_format F, class Memory, class Tlb = native_tlb<F>>
     requires table_memory<Memory, typename F::entry_type>
 class page_table {
 public:
@@ -32,20 +40,22 @@ public:
     static constexpr std::uint64_t root_span = F::levels[0].span();
 
     // The seed's try_new: allocates a zeroed root table.
-    static constexpr result<page_table> create(Memory memory = Memory{}, Tlb tlb = Tlb{}) {
+    static constexpr result<page_table> create(Memory memory = Memory{}, Tlb tlb = Tlb{},
+                                               root_half half = root_half::both) {
         auto root = memory.allocate_table(F::levels[0]);
         if (!root) return fail(root.err());
         if (!geometry_of<F>::pa_valid(*root)) {  // a root the register cannot hold
             memory.free_table(*root, F::levels[0]);
             return fail(error::no_memory);
         }
-        return page_table(std::move(memory), std::move(tlb), *root);
+        return page_table(std::move(memory), std::move(tlb), *root, half);
     }
 
     // Takes over an existing tree whose root is at `root` (boot tables built by the compiler,
     // for instance). Tables the memory policy does not own are never freed.
-    static constexpr page_table adopt(paddr root, Memory memory = Memory{}, Tlb tlb = Tlb{}) {
-        return page_table(std::move(memory), std::move(tlb), root);
+    static constexpr page_table adopt(paddr root, Memory memory = Memory{}, Tlb tlb = Tlb{},
+                                      root_half half = root_half::both) {
+        return page_table(std::move(memory), std::move(tlb), root, half);
     }
 
     constexpr page_table(page_table&& o) noexcept
@@ -53,20 +63,40 @@ public:
           tlb_(std::move(o.tlb_)),
           root_(o.root_),
           borrowed_(o.borrowed_),
+          half_(o.half_),
           live_(std::exchange(o.live_, false)) {}
     page_table(const page_table&) = delete;
     page_table& operator=(const page_table&) = delete;
     page_table& operator=(page_table&&) = delete;
 
+    // Frees what the memory policy owns. An owned root goes with its whole tree (it must not
+    // be loaded in any CPU any more). Below a root it does not own (boot::adopt), the tables it
+    // owns are unlinked from the boot tables, the TLB is flushed, then they are freed; no other
+    // entry of a table it does not own is written, so the boot mappings stay as they are.
     constexpr ~page_table() {
         if (!live_) return;
-        engine_type(memory_, root_).free_subtrees([this](std::size_t i) { return borrowed(i); });
-        if (memory_.owns(root_)) memory_.free_table(root_, F::levels[0]);
+        auto borrowed_entry = [this](std::size_t i) { return borrowed(i); };
+        if (memory_.owns(root_)) {
+            engine_type(memory_, root_).free_subtrees(borrowed_entry);
+            memory_.free_table(root_, F::levels[0]);
+        } else {
+            ptgen::cursor<page_table>(*this).detach_owned(borrowed_entry);
+        }
+    }
+
+    // Gives the tables up for good (tables handed to the hardware for the kernel's lifetime):
+    // the destructor then frees and writes nothing. Returns the root.
+    constexpr paddr release() noexcept {
+        live_ = false;
+        return root_;
     }
 
     constexpr paddr root_paddr() const noexcept { return root_; }
 
+    constexpr root_half half() const noexcept { return half_; }
+
     constexpr result<translation> query(vaddr va) const {
+        if (F::va_valid(va) && !serves(va)) return fail(error::out_of_range);
         return const_engine_type(memory_, root_).query(va);
     }
 
@@ -74,7 +104,8 @@ public:
     // (e is a walk_entry: level, index, va, raw, kind); at most `limit` entries per table.
     template <class Pre, class Post>
     constexpr void walk(std::size_t limit, Pre&& pre, Post&& post) const {
-        const_engine_type(memory_, root_).walk(limit, pre, post);
+        const_engine_type(memory_, root_).walk(
+            limit, pre, post, half_ == root_half::high ? geometry_of<F>::high_half_base : 0);
     }
     template <class Pre>
     constexpr void walk(std::size_t limit, Pre&& pre) const {
@@ -94,8 +125,27 @@ public:
     constexpr bool borrowed(std::size_t i) const noexcept {
         return (borrowed_[i / 64] >> (i % 64)) & 1;
     }
-    // Does [va, va + size) touch a borrowed root entry? Called before the range is checked:
-    // after root_entries steps every entry has been seen, so a huge size costs no more.
+    // Is va in the half of the address space this root serves?
+    constexpr bool serves(vaddr va) const noexcept {
+        return half_ == root_half::both || ((va >> 63) != 0) == (half_ == root_half::high);
+    }
+
+    // The rules of this table (not of the format) a call's range [va, va + size) must obey,
+    // checked first: inside the half this root serves (else out_of_range), and clear of root
+    // entries borrowed by copy_from (else borrowed_range). A range the format itself refuses
+    // (empty, wrapping, non-canonical) passes here: the engine names its error.
+    constexpr status admits(vaddr va, std::uint64_t size) const noexcept {
+        if (size == 0) return {};
+        const vaddr last = va + (size - 1);
+        if (last < va || !F::va_valid(va) || !F::va_valid(last) || ((last - va) >> F::va_bits) != 0)
+            return {};
+        if (!serves(va) || !serves(last)) return fail(error::out_of_range);
+        if (touches_borrowed(va, size)) return fail(error::borrowed_range);
+        return {};
+    }
+
+    // Does [va, va + size) (a range valid for the format) touch a borrowed root entry? After
+    // root_entries steps every entry has been seen, so a huge size costs no more.
     constexpr bool touches_borrowed(vaddr va, std::uint64_t size) const noexcept {
         if (size == 0) return false;
         const auto& g = F::levels[0];
@@ -110,8 +160,8 @@ public:
 private:
     friend class ptgen::cursor<page_table>;
 
-    constexpr page_table(Memory&& memory, Tlb&& tlb, paddr root)
-        : memory_(std::move(memory)), tlb_(std::move(tlb)), root_(root) {}
+    constexpr page_table(Memory&& memory, Tlb&& tlb, paddr root, root_half half)
+        : memory_(std::move(memory)), tlb_(std::move(tlb)), root_(root), half_(half) {}
 
     constexpr void set_borrowed(std::size_t i) noexcept {
         borrowed_[i / 64] |= std::uint64_t{1} << (i % 64);
@@ -121,6 +171,7 @@ private:
     [[no_unique_address]] Tlb tlb_;
     paddr root_;
     std::array<std::uint64_t, (root_entries + 63) / 64> borrowed_{};
+    root_half half_ = root_half::both;
     bool live_ = true;
 };
 
