@@ -16,6 +16,8 @@ PTGEN_BASE_PACKAGES=(
     libbenchmark-dev
     # QEMU test kernels (examples/qemu.cmake): libc++ headers for the cross builds, the emulators
     libc++-22-dev qemu-system-misc qemu-system-arm qemu-system-x86
+    # the older supported compilers: every test translation unit is built and run with them too
+    clang-14 clang-19
 )
 
 # tests/coverage.sh: llvm-cov and llvm-profdata for clang's source-based coverage. (The fuzz

@@ -38,7 +38,7 @@ struct logging_handler {
     void* phys_to_virt(paddr pa) const { return pool->to_virt(pa); }
 };
 struct logging_tlb {
-    static constexpr bool break_before_make = false;
+    [[maybe_unused]] static constexpr bool break_before_make = false;
     event_log* log;
     void flush_page(vaddr) const { log->events.push_back('p'); }
     void flush_all() const { log->events.push_back('F'); }

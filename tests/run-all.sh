@@ -4,7 +4,9 @@
 #
 #   bash tests/run-all.sh
 #
-# PTGEN_PRESETS="gcc" bash tests/run-all.sh runs a subset; PTGEN_JOBS sets -j (default 2).
+# PTGEN_PRESETS="gcc" bash tests/run-all.sh runs a subset; PTGEN_JOBS sets -j (default 2);
+# PTGEN_COMPAT_COMPILERS="clang++-14 clang++-19" (the default) the older compilers whose build
+# of every test translation unit follows ("" skips them).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,6 +41,21 @@ for preset in "${presets[@]}"; do
         tests="$(ctest --test-dir "build/${preset}" -N 2>/dev/null | sed -n 's/^Total Tests: //p')"
     fi
     summary+=("$(printf '%-6s %-20s %4d tests %5ds' "$preset" "$status" "${tests:-0}" "$secs")")
+done
+
+# The older compilers Debian 12 ships: every test translation unit (the static_assert ones
+# included) is built with each, and the unit tests run (tests/compat.sh).
+read -r -a compat <<<"${PTGEN_COMPAT_COMPILERS-clang++-14 clang++-19}"
+for cxx in "${compat[@]}"; do
+    echo
+    echo "================ compat ${cxx} ================"
+    start=$SECONDS
+    status="passed"
+    if ! bash tests/compat.sh "$cxx" "$jobs"; then
+        status="FAILED"
+        failed=1
+    fi
+    summary+=("$(printf '%-6s %-20s %4s       %5ds' "$cxx" "$status" "" "$((SECONDS - start))")")
 done
 
 echo
