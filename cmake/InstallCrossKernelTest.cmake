@@ -1,0 +1,48 @@
+# install.cross_kernel: install ptgen into a scratch prefix, then cross-build tests/cross-kernel
+# from that prefix alone (find_package, the installed toolchain file, ptgen_boot_linker_fragment)
+# and boot it in QEMU.
+#
+# cmake -DBUILD_DIR=<ptgen build> -DPREFIX=<scratch prefix> -DWORK_DIR=<scratch build>
+#       -DKERNEL_DIR=<tests/cross-kernel> -DGENERATOR=<generator> [-DMAKE_PROGRAM=<ninja>]
+#       -DQEMU=<qemu-system-riscv64> -DQEMU_RUN=<examples/common/qemu-run.sh>
+#       -P InstallCrossKernelTest.cmake
+
+foreach(var BUILD_DIR PREFIX WORK_DIR KERNEL_DIR GENERATOR QEMU QEMU_RUN)
+    if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+        message(FATAL_ERROR "InstallCrossKernelTest.cmake: -D${var}=... is required")
+    endif()
+endforeach()
+
+function(step what)
+    message(STATUS "install.cross_kernel: ${what}")
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    message("${out}")
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "install.cross_kernel: ${what} failed (${result})\ncommand: ${ARGN}")
+    endif()
+endfunction()
+
+file(REMOVE_RECURSE "${PREFIX}" "${WORK_DIR}")
+step("install into ${PREFIX}" "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}")
+set(toolchain "${PREFIX}/share/cmake/ptgen/toolchains/riscv64.cmake")
+foreach(f "${toolchain}" "${PREFIX}/share/cmake/ptgen/PtgenBoot.cmake"
+          "${PREFIX}/share/cmake/ptgen/toolchains/freestanding/libcxx/__config_site")
+    if(NOT EXISTS "${f}")
+        message(FATAL_ERROR "install.cross_kernel: ${f} was not installed")
+    endif()
+endforeach()
+
+set(make_program "")
+if(MAKE_PROGRAM)
+    set(make_program "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+endif()
+step("configure the kernel from the prefix"
+    "${CMAKE_COMMAND}" -S "${KERNEL_DIR}" -B "${WORK_DIR}" -G "${GENERATOR}" ${make_program}
+        "-DCMAKE_TOOLCHAIN_FILE=${toolchain}" "-DCMAKE_PREFIX_PATH=${PREFIX}"
+        -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
+        "-Dptgen_ROOT=${PREFIX}")
+step("build the kernel" "${CMAKE_COMMAND}" --build "${WORK_DIR}")
+step("show the generated linker fragment" "${CMAKE_COMMAND}" -E cat "${WORK_DIR}/ptgen-boot.ld")
+step("boot it in QEMU"
+    bash "${QEMU_RUN}" 0 60 "${QEMU}" -machine virt -m 128M -nographic -bios none
+        -kernel "${WORK_DIR}/kernel.elf")
