@@ -15,18 +15,10 @@ if(NOT CONFIG)
     set(CONFIG Release)
 endif()
 
-function(step what)
-    message(STATUS "install.find_package: ${what}")
-    execute_process(COMMAND ${ARGN}
-        RESULT_VARIABLE result
-        OUTPUT_VARIABLE out
-        ERROR_VARIABLE out)
-    if(NOT result EQUAL 0)
-        message(FATAL_ERROR "install.find_package: ${what} failed (${result})\n"
-            "command: ${ARGN}\n${out}")
-    endif()
-    message("${out}")
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/PtgenTestStep.cmake")
+macro(step what)
+    ptgen_test_step(install.find_package "${what}" ${ARGN})
+endmacro()
 
 # Start from scratch so a stale prefix cannot hide a missing file.
 file(REMOVE_RECURSE "${PREFIX}" "${WORK_DIR}")

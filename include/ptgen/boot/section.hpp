@@ -63,26 +63,24 @@ constexpr fixed_text<640> linker_script_fragment(const Image& img, placement whe
     t.append(") { KEEP(*(");
     t.append(section);
     t.append(")) } }\n");
-    if (split) {
-        t.append("ASSERT(LOADADDR(");
+    // ASSERT(<what>(section) == address, "ptgen: section must be <verb> at address<why>");
+    auto check = [&](const char* what, std::uint64_t address, const char* verb, const char* why) {
+        t.append("ASSERT(");
+        t.append(what);
+        t.append("(");
         t.append(section);
         t.append(") == ");
-        t.append_hex(img.base);
+        t.append_hex(address);
         t.append(", \"ptgen: ");
         t.append(section);
-        t.append(" must be loaded at ");
-        t.append_hex(img.base);
-        t.append(", the table_base of its layout\");\n");
-    }
-    t.append("ASSERT(ADDR(");
-    t.append(section);
-    t.append(") == ");
-    t.append_hex(where.link_address);
-    t.append(", \"ptgen: ");
-    t.append(section);
-    t.append(" must be linked at ");
-    t.append_hex(where.link_address);
-    t.append(split ? ", its link address\");\n" : ", the table_base of its layout\");\n");
+        t.append(verb);
+        t.append_hex(address);
+        t.append(why);
+        t.append("\");\n");
+    };
+    if (split) check("LOADADDR", img.base, " must be loaded at ", ", the table_base of its layout");
+    check("ADDR", where.link_address, " must be linked at ",
+          split ? ", its link address" : ", the table_base of its layout");
     return t;
 }
 template <class Image>
