@@ -1,0 +1,3 @@
+#include <ptgen/boot.hpp>
+using namespace ptgen::literals;
+using F = ptgen::riscv::sv39;

@@ -1,0 +1,4 @@
+#include "common.hpp"
+constexpr ptgen::boot::layout<F> layout{.table_base = 0x8040'0000, .regions = {
+    ptgen::boot::identity(0x8000'0000, 1_GiB, ptgen::rwx, "ram")}};
+constexpr auto image = ptgen::boot::build<layout>();
