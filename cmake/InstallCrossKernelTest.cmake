@@ -39,6 +39,11 @@ step("configure the kernel from the prefix"
         "-Dptgen_ROOT=${PREFIX}")
 step("build the kernel" "${CMAKE_COMMAND}" --build "${WORK_DIR}")
 step("show the generated linker fragment" "${CMAKE_COMMAND}" -E cat "${WORK_DIR}/ptgen-boot.ld")
+# The installed ptgen-gen built, from layout.toml, the tables the compiler built from layout.hpp.
+step("extract the kernel's .ptgen.boot"
+    llvm-objcopy-22 -O binary --only-section=.ptgen.boot "${WORK_DIR}/kernel.elf" "${WORK_DIR}/kernel-tables.bin")
+step("compare with the installed generator's tables"
+    "${CMAKE_COMMAND}" -E compare_files "${WORK_DIR}/kernel-tables.bin" "${WORK_DIR}/gen/generated.bin")
 step("boot it in QEMU"
     bash "${QEMU_RUN}" 0 60 "${QEMU}" -machine virt -m 128M -nographic -bios none
         -kernel "${WORK_DIR}/kernel.elf")

@@ -16,6 +16,11 @@ PTGEN_BASE_PACKAGES=(
     libbenchmark-dev
     # QEMU test kernels (examples/qemu.cmake): libc++ headers for the cross builds, the emulators
     libc++-22-dev qemu-system-misc qemu-system-arm qemu-system-x86
+    # the generator and decoder (generators/tools): TOML and command-line parsers; rustc checks
+    # the Rust the generator writes
+    libtomlplusplus-dev libcli11-dev rustc
+    # llvm-objcopy-22 reads the sections of every target's ELF (the generator and cross tests)
+    llvm-22
     # the older supported compilers: every test translation unit is built and run with them too
     clang-14 clang-19
 )

@@ -7,6 +7,8 @@
 # Tests:
 #   qemu.<format>            the kernel boots on its compile-time tables and passes every check
 #   qemu.<format>.break-pte  the same kernel with one boot-table leaf wrong: must fail (WILL_FAIL)
+#   qemu.c-kernel.<arch>     a C kernel (examples/c-kernels/, riscv64 and aarch64) booting on the
+#                            assembly tables ptgen-gen writes from its layout.toml (needs ptgen_gen)
 
 include(ExternalProject)
 
@@ -67,17 +69,54 @@ function(ptgen_qemu_test format arch pass_status)
     endforeach()
 endfunction()
 
+# ptgen_c_kernel_test(<arch> <pass status> <qemu args...>): builds examples/c-kernels/ for <arch>
+# (its tables generated at build time by this tree's ptgen-gen) and adds qemu.c-kernel.<arch>,
+# booting <arch>/c-kernel.elf. Only when the <arch> kernels are built and ptgen_gen exists.
+function(ptgen_c_kernel_test arch pass_status)
+    if(NOT PTGEN_KERNELS_${arch})
+        return()
+    endif()
+    if(NOT TARGET ptgen_gen)
+        message(STATUS "ptgen C kernels: ${arch} skipped (no ptgen_gen target: PTGEN_BUILD_TOOLS is OFF or its packages are missing)")
+        return()
+    endif()
+    set(dir "${CMAKE_CURRENT_BINARY_DIR}/c-kernels/${arch}")
+    ExternalProject_Add(ptgen_c_kernels_${arch}
+        SOURCE_DIR "${CMAKE_CURRENT_SOURCE_DIR}/c-kernels"
+        BINARY_DIR "${dir}"
+        CMAKE_GENERATOR "${CMAKE_GENERATOR}"
+        CMAKE_ARGS
+            "-DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/toolchains/${arch}.cmake"
+            "-DPTGEN_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+            "-DPTGEN_GEN=$<TARGET_FILE:ptgen_gen>"
+        BUILD_COMMAND "${CMAKE_COMMAND}" --build "${dir}" -j 1
+        BUILD_ALWAYS TRUE
+        INSTALL_COMMAND ""
+        DEPENDS ptgen_gen
+        EXCLUDE_FROM_ALL FALSE)
+    set(kernel "${dir}/${arch}/c-kernel.elf")
+    add_test(NAME qemu.c-kernel.${arch}
+        COMMAND bash "${PTGEN_QEMU_RUN}" ${pass_status} ${PTGEN_QEMU_TIMEOUT}
+                "${PTGEN_QEMU_${arch}}" ${ARGN} -kernel "${kernel}")
+    set_tests_properties(qemu.c-kernel.${arch} PROPERTIES
+        LABELS "qemu"
+        TIMEOUT 180
+        REQUIRED_FILES "${kernel}")
+endfunction()
+
 # -icount shift=0: one virtual nanosecond per instruction, and the guests' instruction
 # counters (rdinstret, PMU events, rdtsc) count retired instructions exactly.
+set(PTGEN_QEMU_ARGS_riscv64 -machine virt -m 128M -nographic -bios none -icount shift=0)
 ptgen_kernel_arch(riscv64 qemu-system-riscv64)
 foreach(format IN ITEMS riscv-sv39 riscv-sv48)
-    ptgen_qemu_test(${format} riscv64 0
-        -machine virt -m 128M -nographic -bios none -icount shift=0)
+    ptgen_qemu_test(${format} riscv64 0 ${PTGEN_QEMU_ARGS_riscv64})
 endforeach()
+ptgen_c_kernel_test(riscv64 0 ${PTGEN_QEMU_ARGS_riscv64})
 
+set(PTGEN_QEMU_ARGS_aarch64 -machine virt -cpu max -m 128M -nographic -semihosting -icount shift=0)
 ptgen_kernel_arch(aarch64 qemu-system-aarch64)
-ptgen_qemu_test(aarch64-4k-el1 aarch64 0
-    -machine virt -cpu max -m 128M -nographic -semihosting -icount shift=0)
+ptgen_qemu_test(aarch64-4k-el1 aarch64 0 ${PTGEN_QEMU_ARGS_aarch64})
+ptgen_c_kernel_test(aarch64 0 ${PTGEN_QEMU_ARGS_aarch64})
 ptgen_qemu_test(aarch64-4k-el2 aarch64 0
     -machine virt,virtualization=on -cpu max -m 128M -nographic -semihosting -icount shift=0)
 

@@ -21,7 +21,7 @@ cmake --preset gcc >/dev/null
 echo "== build ptgen_demo"
 cmake --build --preset gcc -j "$jobs" --target ptgen_demo
 echo "== run"
-./build/gcc/examples/hosted/ptgen_demo
+./build/gcc/examples/hosted/ptgen_demo build/gcc/ptgen-boot-image.svg
 
 echo
 echo "== build the QEMU test kernels"

@@ -8,13 +8,30 @@
 #include <optional>
 #include <vector>
 
+#include <fstream>
+#include <sstream>
+
 #include <boost/hana/for_each.hpp>
 #include <ptgen/all_formats.hpp>
+#include <ptgen/boot.hpp>
+#include <ptgen/generators/dump.hpp>
+#include <ptgen/generators/svg.hpp>
 #include <ptgen/ptgen.hpp>
 
 using namespace ptgen;
 
 namespace {
+
+// The boot image the demo shows as ptgen-dump would: the README's RISC-V kernel layout.
+constexpr boot::layout<riscv::sv39> shown_layout{
+    .table_base = 0x8040'0000,
+    .regions = {boot::identity(0x8000'0000, 1_GiB, rw | global, "ram"),
+                boot::linear(0xffff'ffff'8000'0000, 0x8020'0000, 2_MiB, rx | global, "kernel text")
+                    .small_pages(),
+                boot::linear(0xffff'ffff'8020'0000, 0x8040'0000, 2_MiB, rw | global, "kernel data")
+                    .small_pages(),
+                boot::device_window(0x1000'0000, 4_KiB, "uart")}};
+constexpr auto shown_image = boot::build<shown_layout>();
 
 // Physical memory for tables: a host buffer posing as RAM at 0x4000'0000.
 class host_frames {
@@ -98,7 +115,7 @@ constexpr bool compile_time_layout_is_right() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
     std::printf("%-22s %9s %9s %10s %12s %8s\n", "format", "ct tables", "rt tables", "split ok",
                 "unmap->root", "checks");
     int failures = 0;
@@ -149,5 +166,17 @@ int main() {
                     split_ok ? "yes" : "NO", reclaimed ? "yes" : "NO", passed, checks);
     });
     std::printf(failures ? "DEMO FAILED\n" : "all formats: compile-time and run-time tables agree\n");
+
+    // One compile-time image read back from its bytes, as ptgen-dump prints it, and its picture.
+    const std::vector<std::uint64_t> tables(shown_image.tables.begin(), shown_image.tables.end());
+    const auto decoded = generators::decode<riscv::sv39>(tables, shown_image.base, shown_image.root);
+    std::printf("\nThe README's RISC-V kernel image, decoded:\n");
+    std::ostringstream listing;
+    generators::print_listing(listing, decoded, shown_image.root, shown_image.bytes, "boot image");
+    std::fputs(listing.str().c_str(), stdout);
+    const char* svg_path = argc > 1 ? argv[1] : "ptgen-boot-image.svg";  // (run-demo.sh: build/gcc/)
+    std::ofstream svg(svg_path);
+    generators::write_svg(svg, decoded, "the README's RISC-V kernel image");
+    std::printf("picture: %s\n", svg_path);
     return failures ? 1 : 0;
 }

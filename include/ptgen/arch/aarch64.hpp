@@ -244,6 +244,11 @@ struct stage1_4k_el1 : stage1_4k<regime::el1_el0> {
     struct registers {
         std::uint64_t ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1;
         std::uint64_t sctlr_el1_set, sctlr_el1_clear;  // SCTLR_EL1 = (SCTLR_EL1 | set) & ~clear
+        constexpr std::array<named_register, 6> named() const noexcept {
+            return {{{"ttbr0_el1", ttbr0_el1}, {"ttbr1_el1", ttbr1_el1}, {"tcr_el1", tcr_el1},
+                     {"mair_el1", mair_el1}, {"sctlr_el1_set", sctlr_el1_set},
+                     {"sctlr_el1_clear", sctlr_el1_clear}}};
+        }
     };
     static constexpr registers boot_registers(paddr low, paddr high) noexcept {
         return {ttbr(low), ttbr(high), tcr_el1, mair, sctlr_set, sctlr_clear};
@@ -271,6 +276,10 @@ struct stage1_4k_el2 : stage1_4k<regime::el2> {
     struct registers {
         std::uint64_t ttbr0_el2, tcr_el2, mair_el2;
         std::uint64_t sctlr_el2_set, sctlr_el2_clear;  // SCTLR_EL2 = (SCTLR_EL2 | set) & ~clear
+        constexpr std::array<named_register, 5> named() const noexcept {
+            return {{{"ttbr0_el2", ttbr0_el2}, {"tcr_el2", tcr_el2}, {"mair_el2", mair_el2},
+                     {"sctlr_el2_set", sctlr_el2_set}, {"sctlr_el2_clear", sctlr_el2_clear}}};
+        }
     };
     static constexpr registers boot_registers(paddr root, paddr) noexcept {
         return {ttbr(root), tcr_el2, mair, sctlr_set, sctlr_clear};

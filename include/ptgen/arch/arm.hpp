@@ -225,6 +225,10 @@ struct short_descriptor {
     struct registers {
         std::uint32_t ttbr0, ttbcr, dacr;
         std::uint32_t sctlr_set, sctlr_clear;  // SCTLR = (SCTLR | set) & ~clear
+        constexpr std::array<named_register, 5> named() const noexcept {
+            return {{{"ttbr0", ttbr0}, {"ttbcr", ttbcr}, {"dacr", dacr}, {"sctlr_set", sctlr_set},
+                     {"sctlr_clear", sctlr_clear}}};
+        }
     };
     static constexpr registers boot_registers(paddr root, paddr) noexcept {
         return {ttbr0(root), ttbcr, dacr, sctlr_set, sctlr_clear};

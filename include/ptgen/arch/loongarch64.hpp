@@ -219,6 +219,10 @@ struct la64_4level {
         std::uint64_t pgdl, pgdh;
         std::uint32_t pwcl, pwch, stlbps;
         std::uint64_t crmd_value, crmd_mask;  // csrxchg crmd_value, crmd_mask, CSR.CRMD
+        constexpr std::array<named_register, 7> named() const noexcept {
+            return {{{"pgdl", pgdl}, {"pgdh", pgdh}, {"pwcl", pwcl}, {"pwch", pwch},
+                     {"stlbps", stlbps}, {"crmd_value", crmd_value}, {"crmd_mask", crmd_mask}}};
+        }
     };
     static constexpr registers boot_registers(paddr low, paddr high) noexcept {
         return {pgd(low), pgd(high), pwcl(), pwch(), stlbps(), crmd_value, crmd_mask};

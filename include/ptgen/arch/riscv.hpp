@@ -100,6 +100,7 @@ struct sv_format {
     static constexpr bool split_roots = false;
     struct registers {
         std::uint64_t satp;
+        constexpr std::array<named_register, 1> named() const noexcept { return {{{"satp", satp}}}; }
     };
     static constexpr registers boot_registers(paddr root, paddr) noexcept { return {satp(root)}; }
 };

@@ -133,6 +133,7 @@ struct long_mode_4level {
     static constexpr bool split_roots = false;
     struct registers {
         std::uint64_t cr3;
+        constexpr std::array<named_register, 1> named() const noexcept { return {{{"cr3", cr3}}}; }
     };
     static constexpr registers boot_registers(paddr root, paddr) noexcept { return {cr3(root)}; }
 

@@ -60,7 +60,7 @@ constexpr std::size_t tables_at_level(const layout<F>& l, unsigned level) {
         std::uint64_t cover = 0;  // smallest usable leaf span above `level`
         for (unsigned k = 0; k < level; ++k) {
             const std::uint64_t s = F::levels[k].span();
-            if (F::levels[k].leaf_allowed && r.allow_huge && is_aligned(delta, s)) cover = s;
+            if (F::levels[k].leaf_allowed && s <= r.leaf_cap() && is_aligned(delta, s)) cover = s;
         }
         auto add = [&](vaddr first, vaddr last) {  // inclusive byte range
             ranges[n++] = {first >> parent_shift, last >> parent_shift};
@@ -109,7 +109,7 @@ constexpr bool map_layout(const layout<F>& l, Arena& a, paddr& root, paddr& high
         if (r.size == 0) continue;
         const bool high = F::split_roots && (r.va >> 63) != 0;
         engine<F, Arena> e(a, high ? high_root : root);
-        auto done = e.map_linear(r.va, r.pa, r.size, r.attrs, r.allow_huge, sink);
+        auto done = e.map_linear(r.va, r.pa, r.size, r.attrs, page_limit{r.leaf_cap()}, sink);
         if (!done) {
             diagnostic::region_could_not_be_mapped(r.name ? r.name : "(unnamed)");
             return false;

@@ -23,11 +23,21 @@ struct region {
     flags attrs = flags::none;
     bool allow_huge = true;           // use the largest pages that fit
     bool allow_write_execute = false;  // W+X is refused unless asked for
+    std::uint64_t max_page = ~std::uint64_t{0};  // with allow_huge: the largest page to use
+
+    // The largest leaf the region may use (the smallest pages are always allowed).
+    constexpr std::uint64_t leaf_cap() const noexcept { return allow_huge ? max_page : 0; }
 
     // A region that will be re-protected page by page later: 4 KiB pages only.
     constexpr region small_pages() const noexcept {
         region r = *this;
         r.allow_huge = false;
+        return r;
+    }
+    // Pages of at most `bytes` (a region re-protected in 2 MiB pieces later, say).
+    constexpr region max_page_size(std::uint64_t bytes) const noexcept {
+        region r = *this;
+        r.max_page = bytes;
         return r;
     }
     // Writable and executable on purpose (early boot code that patches itself, say).

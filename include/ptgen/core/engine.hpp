@@ -29,6 +29,11 @@ struct translation {
     friend constexpr bool operator==(const translation&, const translation&) = default;
 };
 
+// The largest leaf a mapping call may write (boot regions with a page-size cap).
+struct page_limit {
+    std::uint64_t max_leaf;
+};
+
 // What walk() shows of each present entry.
 template <class Entry>
 struct walk_entry {
@@ -111,7 +116,8 @@ public:
                                 error huge_conflict = error::already_mapped) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
         PTGEN_TRY(check_range(va, size));
-        map_job<GetPaddr> job{get_paddr, f, allow_huge, huge_conflict, false, 0};
+        map_job<GetPaddr> job{get_paddr, f, allow_huge ? ~std::uint64_t{0} : 0, huge_conflict,
+                              false, 0};
         level_counts need{};
         PTGEN_TRY((map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
         table_reserve reserve{};
@@ -130,6 +136,14 @@ public:
     template <class Sink>
     constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, bool allow_huge,
                                 Sink& sink, error huge_conflict = error::already_mapped) {
+        return map_linear(va, pa, size, f, page_limit{allow_huge ? ~std::uint64_t{0} : 0}, sink,
+                          huge_conflict);
+    }
+    // The same with the largest leaf capped at limit.max_leaf bytes (the smallest pages are
+    // always allowed): a region that will be re-protected in 2 MiB pieces, say.
+    template <class Sink>
+    constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, page_limit limit,
+                                Sink& sink, error huge_conflict = error::already_mapped) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
         PTGEN_TRY(check_range(va, size));
         if (!is_aligned(pa, geo::min_page)) return fail(error::not_aligned);
@@ -138,7 +152,7 @@ public:
             return fail(error::out_of_range);
         const std::uint64_t delta = pa - va;
         auto linear = [delta](vaddr v) { return v + delta; };
-        map_job<decltype(linear)> job{linear, f, allow_huge, huge_conflict, true, delta};
+        map_job<decltype(linear)> job{linear, f, limit.max_leaf, huge_conflict, true, delta};
         level_counts need{};
         PTGEN_TRY((map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
         table_reserve reserve{};
@@ -351,7 +365,7 @@ private:
     struct map_job {
         GetPaddr& get_paddr;
         flags f;
-        bool allow_huge;
+        std::uint64_t max_leaf;  // leaves above the last level span at most this
         error huge_conflict;
         bool linear;          // get_paddr(v) == v + delta
         std::uint64_t delta;
@@ -370,7 +384,8 @@ private:
 
         // Do the whole entries of `level` become leaves (linear jobs only)?
         constexpr bool leaves_at(unsigned level) const {
-            return F::levels[level].leaf_allowed && (allow_huge || level == last_level) &&
+            return F::levels[level].leaf_allowed &&
+                   (F::levels[level].span() <= max_leaf || level == last_level) &&
                    is_aligned(delta, F::levels[level].span());
         }
     };
@@ -462,7 +477,7 @@ private:
             const entry_kind k = F::kind(e, level);
 
             bool placed = false;
-            if (whole && g.leaf_allowed && (job.allow_huge || level == last_level)) {
+            if (whole && g.leaf_allowed && (g.span() <= job.max_leaf || level == last_level)) {
                 const paddr pa = job.get_paddr(va);
                 if (is_aligned(pa, g.span())) {
                     if (k != entry_kind::empty) return fail(error::already_mapped);

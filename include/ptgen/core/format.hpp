@@ -30,6 +30,13 @@ struct level_geometry {
 
 enum class entry_kind : unsigned char { empty, table, leaf };
 
+// A register value of a format's boot register set, by the name the register struct gives it
+// (registers::named(): for generators that print them as symbols, macros, constants).
+struct named_register {
+    const char* name;
+    std::uint64_t value;
+};
+
 // A format: geometry plus a constexpr codec. See arch/riscv.hpp for a complete example.
 template <class F>
 concept page_table_format = requires(typename F::entry_type e, paddr pa, flags f, unsigned level,

@@ -12,47 +12,60 @@
 
 namespace ptgen {
 
-// Capacity is in bytes. Space is handed out in units of the format's smallest table; a table
-// takes a run of units aligned (in physical addresses) as its level requires.
+// Space is handed out in units of the format's smallest table; a table takes a run of units
+// aligned (in physical addresses) as its level requires.
+template <page_table_format F>
+inline constexpr std::size_t arena_unit_bytes = [] {
+    std::size_t u = F::levels[0].table_bytes();
+    for (const auto& g : F::levels) u = g.table_bytes() < u ? g.table_bytes() : u;
+    return u;
+}();
+
+// The storage of an arena of Capacity bytes inside the object (constant expressions, linker
+// sections). A run-time tool may supply another with the same members (generators/).
 template <page_table_format F, std::size_t Capacity>
-class static_arena {
+struct array_storage {
+    using entry = typename F::entry_type;
+    static constexpr std::size_t units = Capacity / arena_unit_bytes<F>;
+    static_assert(Capacity % arena_unit_bytes<F> == 0,
+                  "arena capacity must be a multiple of a table");
+    std::array<bool, units> used{};
+    std::array<entry, Capacity / sizeof(entry)> entries{};
+    constexpr std::size_t unit_count() const noexcept { return units; }
+};
+
+template <page_table_format F, class Storage>
+class basic_arena {
 public:
     using entry = typename F::entry_type;
-    static constexpr std::size_t unit_bytes = [] {
-        std::size_t u = F::levels[0].table_bytes();
-        for (const auto& g : F::levels) u = g.table_bytes() < u ? g.table_bytes() : u;
-        return u;
-    }();
+    static constexpr std::size_t unit_bytes = arena_unit_bytes<F>;
     static constexpr std::size_t unit_entries = unit_bytes / sizeof(entry);
-    static constexpr std::size_t units = Capacity / unit_bytes;
-    static_assert(Capacity % unit_bytes == 0, "arena capacity must be a multiple of a table");
 
-    constexpr explicit static_arena(paddr base = 0) : base_(base) {}
+    constexpr explicit basic_arena(paddr base = 0, Storage storage = Storage{})
+        : base_(base), store_(static_cast<Storage&&>(storage)) {}
 
     constexpr paddr base() const noexcept { return base_; }
     constexpr std::size_t tables_in_use() const noexcept { return tables_; }
     constexpr std::size_t units_in_use() const noexcept { return used_units_; }
     // One past the highest unit ever handed out: the bytes a linker section must hold.
     constexpr std::size_t high_water_bytes() const noexcept { return high_water_ * unit_bytes; }
-    constexpr const std::array<entry, units * unit_entries>& storage() const noexcept {
-        return storage_;
-    }
+    constexpr const auto& storage() const noexcept { return store_.entries; }
 
     template <class E>
     struct const_view {
-        const static_arena* arena;
+        const basic_arena* arena;
         std::size_t first;
-        constexpr E load(std::size_t i) const noexcept { return arena->storage_[first + i]; }
+        constexpr E load(std::size_t i) const noexcept { return arena->store_.entries[first + i]; }
     };
     template <class E>
     struct mutable_view {
-        static_arena* arena;
+        basic_arena* arena;
         std::size_t first;
-        constexpr E load(std::size_t i) const noexcept { return arena->storage_[first + i]; }
-        constexpr void store(std::size_t i, E e) const noexcept { arena->storage_[first + i] = e; }
+        constexpr E load(std::size_t i) const noexcept { return arena->store_.entries[first + i]; }
+        constexpr void store(std::size_t i, E e) const noexcept { arena->store_.entries[first + i] = e; }
         // entries i .. i+n-1 = e0, e0 + stride, ... (one tight loop: cheap in constant evaluation)
         constexpr void fill(std::size_t i, std::size_t n, E e0, E stride) const noexcept {
-            E* p = arena->storage_.data() + first + i;
+            E* p = arena->store_.entries.data() + first + i;
             for (std::size_t k = 0; k < n; ++k, e0 += stride) p[k] = e0;
         }
     };
@@ -67,18 +80,19 @@ public:
 
     constexpr result<paddr> allocate_table(const level_geometry& g) noexcept {
         const std::size_t need = g.table_bytes() / unit_bytes;
+        const std::size_t units = store_.unit_count();
         for (std::size_t u = hint_; u + need <= units; ++u) {
             if (!is_aligned(base_ + u * unit_bytes, g.table_align)) continue;
             std::size_t run = 0;
-            while (run < need && !used_[u + run]) ++run;
+            while (run < need && !store_.used[u + run]) ++run;
             if (run < need) {
                 u += run;  // skip past the used unit
                 continue;
             }
-            for (std::size_t k = 0; k < need; ++k) used_[u + k] = true;
+            for (std::size_t k = 0; k < need; ++k) store_.used[u + k] = true;
             // Units above the high-water mark were never handed out: still zero.
             const std::size_t dirty = u < high_water_ ? (high_water_ < u + need ? high_water_ : u + need) - u : 0;
-            for (std::size_t k = 0; k < dirty * unit_entries; ++k) storage_[u * unit_entries + k] = 0;
+            for (std::size_t k = 0; k < dirty * unit_entries; ++k) store_.entries[u * unit_entries + k] = 0;
             if (u == hint_) hint_ = u + need;
             if (u + need > high_water_) high_water_ = u + need;
             used_units_ += need;
@@ -91,7 +105,7 @@ public:
     constexpr void free_table(paddr pa, const level_geometry& g) noexcept {
         const std::size_t first = std::size_t(pa - base_) / unit_bytes;
         const std::size_t n = g.table_bytes() / unit_bytes;
-        for (std::size_t k = 0; k < n; ++k) used_[first + k] = false;
+        for (std::size_t k = 0; k < n; ++k) store_.used[first + k] = false;
         if (first < hint_) hint_ = first;
         used_units_ -= n;
         --tables_;
@@ -105,8 +119,11 @@ private:
     std::size_t high_water_ = 0;
     std::size_t used_units_ = 0;
     std::size_t tables_ = 0;
-    std::array<bool, units> used_{};
-    std::array<entry, units * unit_entries> storage_{};
+    Storage store_;
 };
+
+// Capacity is in bytes.
+template <page_table_format F, std::size_t Capacity>
+using static_arena = basic_arena<F, array_storage<F, Capacity>>;
 
 }  // namespace ptgen
