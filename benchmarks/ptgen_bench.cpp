@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -474,6 +475,12 @@ void bm_churn(benchmark::State& s) {
     set_after_unmap_all(s, frames_per_table<F>(0));
 }
 
+}  // namespace
+
+#include "single_page.hpp"
+
+namespace {
+
 template <class F>
 void register_format() {
     using B = benchmark::internal::Benchmark;
@@ -536,9 +543,11 @@ int main(int argc, char** argv) {
     if (!parse_options(argc, argv)) return 2;
     // Enough frames for the largest workload: a 4 KiB map of `size` (one frame per 1 MiB at
     // worst, ARMv7) plus the churn (at most a table per page per level below the root).
-    init_pool(2 * (opt.size / 1_MiB) + 4 * opt.churn_pages + 1024);
+    // (+ the seed's churn, which never frees a table: about 18 frames per live page)
+    init_pool(2 * (opt.size / 1_MiB) + 4 * opt.churn_pages + 1024 + 20 * opt.churn_pages);
     boost::hana::for_each(ptgen::all_formats, [](auto t) {
         register_format<typename decltype(t)::type>();
+        single_page::register_format<typename decltype(t)::type>();
     });
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

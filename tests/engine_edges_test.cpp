@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -303,4 +304,68 @@ TEST_CASE("every error has a name; the sizes literals are what they say", "[engi
     CHECK(operator""_MiB(n) == 3 * 1024 * 1024);
     CHECK(operator""_GiB(n) == 3ull << 30);
     CHECK(operator""_TiB(n) == 3ull << 40);
+}
+
+TEMPLATE_LIST_TEST_CASE("single-page map and unmap through one long-lived cursor: churn against a model",
+                        "[engine][cursor]", all_format_types) {
+    // unmap(va) reclaims emptied tables at the cursor's next flush; many reclaims pending and
+    // full retire batches in between must neither lose a page nor free a table twice.
+    using F = TestType;
+    using fx = facts<F>;
+    frame_pool pool(8192);
+    auto pt = make_table<F>(pool);
+    const auto root_only = pool.live_frames();
+    std::uint64_t rng = 0x2545'f491'4f6c'dd1d;
+    auto next = [&] {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        return rng;
+    };
+    std::uint64_t window = 64_GiB;
+    while (!F::va_valid(window - 1)) window >>= 1;
+    std::map<vaddr, paddr> model;
+    std::vector<vaddr> live(48);
+    {
+        auto c = pt.cursor();
+        auto map_new = [&](vaddr& slot) {
+            for (;;) {
+                const vaddr v = (next() % (window / fx::page)) * fx::page;
+                const paddr pa = 0x1000'0000 + (v & 0xfff'ffff);
+                const auto st = c.map(v, pa, fx::page, rw);
+                if (st) {
+                    slot = v;
+                    model[v] = pa;
+                    return;
+                }
+                REQUIRE(st.is(error::already_mapped));
+            }
+        };
+        for (auto& v : live) map_new(v);
+        for (int it = 0; it < 3000; ++it) {
+            vaddr& slot = live[next() % live.size()];
+            const auto old = c.unmap(slot);
+            REQUIRE(old);
+            CHECK(old->pa == model[slot]);
+            model.erase(slot);
+            map_new(slot);
+            if (it % 500 == 0) c.flush();
+        }
+        for (const auto& [v, pa] : model) REQUIRE(pt.query(v)->pa == pa);
+    }
+    // after the flush: no empty table kept, every frame a reachable table
+    std::size_t frames = 0;
+    for (const auto& [pa, level] : reachable_tables(pt))
+        frames += (F::levels[level].table_bytes() + 4095) / 4096;
+    CHECK(frames == pool.live_frames());
+    pt.walk(~std::size_t{0}, [&](const auto& e) {
+        if (e.kind == entry_kind::table)
+            CHECK_FALSE(pt.engine().table_empty(F::address(e.raw, e.level), e.level + 1));
+    });
+    {
+        auto c = pt.cursor();
+        for (vaddr v : live) REQUIRE(c.unmap(v));
+    }
+    CHECK(pool.live_frames() == root_only);
+    CHECK(pool.bad_frees() == 0);
 }

@@ -932,7 +932,10 @@ private:
                 t.leaves.push_back({va, g.span(), pa, f});
             }
         }
-        if (level != 0) PTGEN_FUZZ_CHECK(present != 0);  // no empty table below a root
+        // No empty table below a root, but for those a single-page unmap left on a path that
+        // A's open cursor reclaims at its next flush.
+        const bool deferred = &s == &a_ && cur_ && cur_->reclaims_pending() != 0;
+        if (level != 0 && !deferred) PTGEN_FUZZ_CHECK(present != 0);
     }
 
     // Table frames of both tables (no table reached twice) == the pool's live frames.

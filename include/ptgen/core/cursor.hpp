@@ -102,8 +102,32 @@ public:
         return {};
     }
 
-    // Invalidates what the changes so far left in the TLB, then frees unlinked tables.
+    // Reclaims the tables single-page unmaps left empty, invalidates what the changes so far
+    // left in the TLB, then frees unlinked tables.
     constexpr void flush() {
+        reclaim_deferred();
+        flush_and_free();
+    }
+
+    // Addresses waiting for a flush (for tests and diagnostics).
+    constexpr std::size_t pending() const noexcept { return effects_.pending_count; }
+    // Addresses whose path may hold tables emptied by unmap(va), reclaimed at the next flush.
+    constexpr std::size_t reclaims_pending() const noexcept { return effects_.reclaim_count; }
+    constexpr bool full_flush_pending() const noexcept { return effects_.full; }
+
+private:
+    friend PageTable;
+
+    // (~page_table of an adopted root) Unlinks the owned tables from the boot tables; this
+    // cursor's destructor flushes, then frees them.
+    template <class SkipRootEntry>
+    constexpr void detach_owned(SkipRootEntry&& skip_root_entry) {
+        pt_.engine().detach_owned(skip_root_entry, effects_);
+    }
+
+    // The TLB flush and the frees of the unlinked tables (what a full retire batch needs, in
+    // the middle of a walk: it must not reclaim, which could retire the tables being walked).
+    constexpr void flush_and_free() {
         if (effects_.full || effects_.retired_count != 0) {
             pt_.tlb().flush_all();
         } else {
@@ -119,18 +143,13 @@ public:
         effects_.full = false;
     }
 
-    // Addresses waiting for a flush (for tests and diagnostics).
-    constexpr std::size_t pending() const noexcept { return effects_.pending_count; }
-    constexpr bool full_flush_pending() const noexcept { return effects_.full; }
-
-private:
-    friend PageTable;
-
-    // (~page_table of an adopted root) Unlinks the owned tables from the boot tables; this
-    // cursor's destructor flushes, then frees them.
-    template <class SkipRootEntry>
-    constexpr void detach_owned(SkipRootEntry&& skip_root_entry) {
-        pt_.engine().detach_owned(skip_root_entry, effects_);
+    // The paths single-page unmaps may have emptied: each is walked again and its empty
+    // tables retired (a full retire batch flushes and frees on the way, never reclaims).
+    constexpr void reclaim_deferred() {
+        while (effects_.reclaim_count != 0) {
+            const vaddr va = effects_.reclaim[--effects_.reclaim_count];
+            pt_.engine().reclaim_along(va, effects_);
+        }
     }
 
     struct retired_table {
@@ -147,6 +166,8 @@ private:
         bool full = false;
         std::array<retired_table, retire_batch> retired{};
         std::size_t retired_count = 0;
+        std::array<vaddr, retire_batch> reclaim{};  // paths to reclaim along at the flush
+        std::size_t reclaim_count = 0;
 
         constexpr void changed(vaddr va) noexcept {
             if (full) return;
@@ -162,8 +183,17 @@ private:
             for (std::size_t k = 0; k < n; ++k) pending[pending_count++] = va + k * span;
         }
         constexpr void invalidate_now(vaddr va) { self->pt_.tlb().flush_page(va); }
+        // unmap(va) may have emptied tables on va's path: reclaim them at the flush (the same
+        // last-level table twice in a row is noted once).
+        constexpr void reclaim_later(vaddr va) {
+            constexpr unsigned shift = format::levels[format::levels.size() - 1].shift +
+                                       format::levels[format::levels.size() - 1].index_bits;
+            if (reclaim_count != 0 && (reclaim[reclaim_count - 1] >> shift) == (va >> shift)) return;
+            if (reclaim_count == reclaim.size()) self->reclaim_deferred();
+            reclaim[reclaim_count++] = va;
+        }
         constexpr void retire(paddr pa, unsigned level) {
-            if (retired_count == retire_batch) self->flush();
+            if (retired_count == retire_batch) self->flush_and_free();
             retired[retired_count++] = retired_table{pa, level};
         }
     };

@@ -161,12 +161,20 @@ public:
         return {};
     }
 
-    // Maps one page of `size` (a leaf size of the format) at va to pa.
+    // Maps one page of `size` (a leaf size of the format) at va to pa: one descent from the
+    // root; the missing tables are allocated first (a failure frees them and writes nothing),
+    // then linked bottom-up, the link into the live tree last.
     template <class Sink>
     constexpr status map(vaddr va, paddr pa, std::uint64_t size, flags f, Sink& sink) {
-        if (geo::leaf_level_for(size) < 0) return fail(error::not_aligned);
+        const int leaf = geo::leaf_level_for(size);
+        if (leaf < 0) return fail(error::not_aligned);
         if (!is_aligned(va, size) || !is_aligned(pa, size)) return fail(error::not_aligned);
-        return map_linear(va, pa, size, f, true, sink, error::mapped_to_huge_page);
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        PTGEN_TRY(check_range(va, size));
+        const paddr pa_last = pa + (size - 1);
+        if (pa_last < pa || !geo::pa_valid(pa) || !geo::pa_valid(pa_last))
+            return fail(error::out_of_range);
+        return map_one(va, pa, unsigned(leaf), f, sink);
     }
 
     // Removes every mapping in [va, va + size); all of it must be mapped. Huge pages only
@@ -239,15 +247,50 @@ public:
     }
 
     // Unmaps the whole page that maps va; returns what it mapped (pa of the page's start).
+    // The tables this may leave empty are reclaimed along va: at once, or when the sink can
+    // defer it (a cursor: at its next flush, so that mapping the page again finds its tables).
     template <class Sink>
     constexpr result<translation> unmap(vaddr va, Sink& sink) {
-        auto slot = find_leaf(va);
-        if (!slot) return fail(slot.err());
-        const std::uint64_t span = geo::span(slot->level);
-        const translation old{F::address(slot->raw, slot->level),
-                              F::leaf_flags(slot->raw, slot->level), span};
-        PTGEN_TRY(unmap_region(align_down(va, span), span, sink));
-        return old;
+        if (!F::va_valid(va)) return fail(error::out_of_range);
+        paddr table = root_;
+        for (unsigned level = 0;; ++level) {
+            const std::size_t i = F::levels[level].index_of(va);
+            const entry e = load(table, i);
+            switch (F::kind(e, level)) {
+                case entry_kind::empty: return fail(error::not_mapped);
+                case entry_kind::table: table = F::address(e, level); break;
+                case entry_kind::leaf: {
+                    const std::uint64_t span = geo::span(level);
+                    const translation old{F::address(e, level), F::leaf_flags(e, level), span};
+                    store(table, i, entry{0});
+                    leaves_written(table, level, i, 1);
+                    sink.changed(align_down(va, span));
+                    if (level != 0) {
+                        if constexpr (requires { sink.reclaim_later(va); }) sink.reclaim_later(va);
+                        else reclaim_along(va, sink);
+                    }
+                    return old;
+                }
+            }
+        }
+    }
+
+    // Unlinks and retires, from the bottom up, the tables on the path to va that are empty.
+    template <class Sink>
+    constexpr void reclaim_along(vaddr va, Sink& sink) {
+        std::array<paddr, depth> path{};
+        path[0] = root_;
+        unsigned level = 0;
+        while (level + 1 < depth) {
+            const entry e = load(path[level], F::levels[level].index_of(va));
+            if (F::kind(e, level) != entry_kind::table) break;
+            path[level + 1] = F::address(e, level);
+            ++level;
+        }
+        for (; level > 0 && table_empty(path[level], level); --level) {
+            store(path[level - 1], F::levels[level - 1].index_of(va), entry{0});
+            sink.retire(path[level], level);
+        }
     }
 
     // Frees every table below an owned root, skipping root entries for which
@@ -349,6 +392,44 @@ private:
     }
 
     // ---- map ---------------------------------------------------------------------------
+
+    template <class Sink>
+    constexpr status map_one(vaddr va, paddr pa, unsigned leaf, flags f, Sink& sink) {
+        paddr table = root_;
+        unsigned level = 0;
+        for (; level < leaf; ++level) {
+            const entry e = load(table, F::levels[level].index_of(va));
+            const entry_kind k = F::kind(e, level);
+            if (k == entry_kind::leaf) return fail(error::mapped_to_huge_page);
+            if (k == entry_kind::empty) break;
+            table = F::address(e, level);
+        }
+        const std::size_t li = F::levels[leaf].index_of(va);
+        if (level == leaf) {
+            if (F::kind(load(table, li), leaf) != entry_kind::empty) return fail(error::already_mapped);
+            store(table, li, F::encode_leaf(pa, f, leaf));
+            leaves_written(table, leaf, li, 1);
+            sink.changed(va);
+            return {};
+        }
+        std::array<paddr, depth + 1> fresh{};  // tables of levels level + 1 .. leaf (+1: g++ bounds)
+        for (unsigned l = level + 1; l <= leaf; ++l) {
+            auto t = mem_.allocate_table(F::levels[l]);
+            if (!t || !geo::pa_valid(*t)) {  // (a table the format cannot point to: no memory)
+                if (t) mem_.free_table(*t, F::levels[l]);
+                for (unsigned k = level + 1; k < l; ++k) mem_.free_table(fresh[k], F::levels[k]);
+                return fail(error::no_memory);
+            }
+            fresh[l] = *t;
+        }
+        store(fresh[leaf], li, F::encode_leaf(pa, f, leaf));
+        leaves_written(fresh[leaf], leaf, li, 1);
+        for (unsigned l = leaf; l > level + 1; --l)
+            store(fresh[l - 1], F::levels[l - 1].index_of(va), F::encode_table(fresh[l], l - 1));
+        store(table, F::levels[level].index_of(va), F::encode_table(fresh[level + 1], level));
+        sink.changed(va);
+        return {};
+    }
 
     // The last byte of the run of whole entries that starts at va, within the table and [.., last].
     static constexpr vaddr last_whole_entry(vaddr va, vaddr last, std::uint64_t span_mask,
