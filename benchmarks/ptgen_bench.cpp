@@ -543,8 +543,8 @@ int main(int argc, char** argv) {
     if (!parse_options(argc, argv)) return 2;
     // Enough frames for the largest workload: a 4 KiB map of `size` (one frame per 1 MiB at
     // worst, ARMv7) plus the churn (at most a table per page per level below the root).
-    // (+ the seed's churn, which never frees a table: about 18 frames per live page)
-    init_pool(2 * (opt.size / 1_MiB) + 4 * opt.churn_pages + 1024 + 20 * opt.churn_pages);
+    // (+ the seed's churn, which never frees a table: up to one table per 2 MiB of its window)
+    init_pool(2 * (opt.size / 1_MiB) + 4 * opt.churn_pages + 1024 + opt.window / 2_MiB + 1024);
     boost::hana::for_each(ptgen::all_formats, [](auto t) {
         register_format<typename decltype(t)::type>();
         single_page::register_format<typename decltype(t)::type>();

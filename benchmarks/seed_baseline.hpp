@@ -51,13 +51,19 @@ public:
         *e = entry{0};
         return F::levels[level].span();
     }
-    // query: pa and size of the page that maps va.
-    result<paddr> query(vaddr va) const {
+    // query: pa, flags and size of the page that maps va (the seed returns all three).
+    struct mapping {
+        paddr pa;
+        flags f;
+        std::uint64_t size;
+    };
+    result<mapping> query(vaddr va) const {
         entry* e = nullptr;
         unsigned level = 0;
         if (auto st = const_cast<seed_table*>(this)->entry_mut(va, e, level); !st) return fail(st.err());
         if (F::kind(*e, level) != entry_kind::leaf) return fail(error::not_mapped);
-        return F::address(*e, level) + (va & (F::levels[level].span() - 1));
+        const std::uint64_t span = F::levels[level].span();
+        return mapping{F::address(*e, level) + (va & (span - 1)), F::leaf_flags(*e, level), span};
     }
     // map_region with allow_huge: the largest page whose alignment and remaining size fit.
     status map_region(vaddr va, paddr pa, std::uint64_t size, flags f, bool allow_huge) {

@@ -39,7 +39,7 @@ void seed_map(benchmark::State& s) {
         for (vaddr v = va0; v < va0 + opt.size && st; v += page) st = pt->map(v, v + delta, page, map_flags);
         s.PauseTiming();
         if (fail(s, "seed map", st)) break;
-        if (!pt->query(va0 + opt.size - 1) || *pt->query(va0 + 0x1234) != pa0 + 0x1234) {
+        if (!pt->query(va0 + opt.size - 1) || pt->query(va0 + 0x1234)->pa != pa0 + 0x1234) {
             s.SkipWithError("seed map: wrong translation");
             break;
         }
@@ -91,7 +91,10 @@ void ptgen_query_seq(benchmark::State& s) {
     if (!pt || fail(s, "map", map_linear_4k<F>(*pt))) return;
     for (auto _ : s) {
         paddr sum = 0;
-        for (vaddr v = va0; v < va0 + opt.size; v += page) sum += pt->query(v)->pa;
+        for (vaddr v = va0; v < va0 + opt.size; v += page) {
+            const auto t = pt->query(v);
+            sum += t->pa + std::uint64_t(t->flags);
+        }
         benchmark::DoNotOptimize(sum);
     }
     set_rate(s, double(opt.size / page));
@@ -103,7 +106,10 @@ void seed_query_seq(benchmark::State& s) {
     if (fail(s, "map", pt.map_region(va0, pa0, opt.size, map_flags, false))) return;
     for (auto _ : s) {
         paddr sum = 0;
-        for (vaddr v = va0; v < va0 + opt.size; v += page) sum += *pt.query(v);
+        for (vaddr v = va0; v < va0 + opt.size; v += page) {
+            const auto t = pt.query(v);
+            sum += t->pa + std::uint64_t(t->f);
+        }
         benchmark::DoNotOptimize(sum);
     }
     set_rate(s, double(opt.size / page));
@@ -117,7 +123,10 @@ void seed_query_random(benchmark::State& s) {
     for (auto& v : addrs) v = va0 + xorshift(rng) % opt.size;
     for (auto _ : s) {
         paddr sum = 0;
-        for (vaddr v : addrs) sum += *pt.query(v);
+        for (vaddr v : addrs) {
+            const auto t = pt.query(v);
+            sum += t->pa + std::uint64_t(t->f);
+        }
         benchmark::DoNotOptimize(sum);
     }
     set_rate(s, double(addrs.size()));

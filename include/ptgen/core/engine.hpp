@@ -64,18 +64,23 @@ public:
 
     constexpr result<translation> query(vaddr va) const {
         if (!F::va_valid(va)) return fail(error::out_of_range);
-        paddr table = root_;
-        for (unsigned level = 0;; ++level) {
-            const auto& g = F::levels[level];
-            const entry e = load(table, g.index_of(va));
-            switch (F::kind(e, level)) {
-                case entry_kind::empty: return fail(error::not_mapped);
-                case entry_kind::leaf:
-                    return translation{F::address(e, level) + (va & (g.span() - 1)),
-                                       tlb_flags(table, g.index_of(va), e, level), g.span()};
-                case entry_kind::table: table = F::address(e, level); break;
-            }
+        return query_from<0>(root_, va);
+    }
+    // One level per instantiation: the shifts and the codec's level tests are constants (g++
+    // does not unroll the loop form).
+    template <unsigned Level>
+    constexpr result<translation> query_from(paddr table, vaddr va) const {
+        constexpr level_geometry g = F::levels[Level];
+        const std::size_t i = g.index_of(va);
+        const entry e = load(table, i);
+        const entry_kind k = F::kind(e, Level);
+        if (k == entry_kind::leaf)
+            return translation{F::address(e, Level) + (va & (g.span() - 1)),
+                               tlb_flags(table, i, e, Level), g.span()};
+        if constexpr (Level + 1 < depth) {
+            if (k == entry_kind::table) return query_from<Level + 1>(F::address(e, Level), va);
         }
+        return fail(error::not_mapped);
     }
 
     // The flags a leaf grants as the TLB will hold it (with its pair partner, where pairs share
