@@ -47,7 +47,7 @@ struct tlb_log {
     std::size_t full = 0;
 };
 struct recording_tlb {
-    static constexpr bool break_before_make = false;
+    [[maybe_unused]] static constexpr bool break_before_make = false;
     tlb_log* log;
     void flush_page(vaddr va) const { log->pages.push_back(va); }
     void flush_all() const { ++log->full; }
