@@ -369,3 +369,30 @@ TEMPLATE_LIST_TEST_CASE("single-page map and unmap through one long-lived cursor
     CHECK(pool.live_frames() == root_only);
     CHECK(pool.bad_frees() == 0);
 }
+
+TEMPLATE_LIST_TEST_CASE("a huge page replaces the emptied tables an open cursor has yet to reclaim",
+                        "[engine][cursor]", all_format_types) {
+    using F = TestType;
+    using fx = facts<F>;
+    if constexpr (fx::huge != fx::page) {
+        frame_pool pool(256);
+        auto pt = make_table<F>(pool);
+        const auto root_only = pool.live_frames();
+        auto c = pt.cursor();
+        REQUIRE(c.map(fx::huge, 0x10'0000, fx::page, rw));
+        REQUIRE(c.unmap(fx::huge));          // its tables wait for the flush
+        CHECK(c.reclaims_pending() == 1);
+        // mapping a huge page there fails on nothing but a real mapping
+        REQUIRE(c.map(fx::huge, 0, fx::huge, rw));
+        CHECK(pt.query(fx::huge + 0x1234)->size == fx::huge);
+        REQUIRE(c.unmap(fx::huge));
+        REQUIRE(c.map(fx::huge, fx::page, fx::page, rw));
+        REQUIRE(c.unmap(fx::huge));
+        REQUIRE(c.map_linear(fx::huge, 0, fx::huge, rw, true));  // the same through map_linear
+        CHECK(pt.query(fx::huge)->size == fx::huge);
+        REQUIRE(c.unmap(fx::huge));
+        c.flush();
+        CHECK(pool.live_frames() == root_only);
+        CHECK(pool.bad_frees() == 0);
+    }
+}

@@ -851,6 +851,7 @@ private:
 
     void flush_a() {
         cur_.reset();
+        walk(a_);  // the flush reclaimed the tables single-page unmaps emptied
         check_tlb(a_);
     }
 

@@ -85,11 +85,16 @@ public:
         const auto& g = format::levels[0];
         const auto mine = pt_.engine();
         const auto theirs = other.engine();
+        bool emptied = false;  // tables single-page unmaps emptied, not reclaimed yet
         for (vaddr v = start;; v += span) {  // check first: a failed call changes nothing
-            if (format::kind(mine.load(pt_.root_paddr(), g.index_of(v)), 0) != entry_kind::empty)
+            const auto e = mine.load(pt_.root_paddr(), g.index_of(v));
+            if (format::kind(e, 0) == entry_kind::table && mine.subtree_empty(format::address(e, 0), 1))
+                emptied = true;
+            else if (format::kind(e, 0) != entry_kind::empty)
                 return fail(error::already_mapped);
             if (v + (span - 1) == last) break;
         }
+        if (emptied) reclaim_deferred();  // they lie on the paths the cursor noted
         for (vaddr v = start;; v += span) {
             const std::size_t i = g.index_of(v);
             const auto e = theirs.load(other.root_paddr(), i);

@@ -99,6 +99,22 @@ public:
         walk_table(0, root_, base, limit, pre, post);
     }
 
+    // Does the subtree of the table of `level` at pa map nothing (tables a single-page unmap
+    // emptied and a cursor reclaims at its flush)?
+    constexpr bool subtree_empty(paddr table, unsigned level) const {
+        for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
+            const entry e = load(table, i);
+            switch (F::kind(e, level)) {
+                case entry_kind::empty: break;
+                case entry_kind::leaf: return false;
+                case entry_kind::table:
+                    if (!subtree_empty(F::address(e, level), level + 1)) return false;
+                    break;
+            }
+        }
+        return true;
+    }
+
     // Is the table of `level` at pa free of any present entry?
     constexpr bool table_empty(paddr table, unsigned level) const {
         for (std::size_t i = 0; i < F::levels[level].entries(); ++i)
@@ -398,6 +414,20 @@ private:
 
     // ---- map ---------------------------------------------------------------------------
 
+    // Writes leaf e at table[i] of `level` where `old` is empty, or a table that maps nothing:
+    // that one is replaced (break-before-make where required) and its tables retired.
+    template <class Sink>
+    constexpr void place_leaf(paddr table, std::size_t i, entry old, entry e, unsigned level,
+                              vaddr va, Sink& sink) {
+        if (F::kind(old, level) == entry_kind::table) {
+            replace_live(table, i, e, va, true, sink);
+            retire_tree(F::address(old, level), level + 1, sink);
+        } else {
+            store(table, i, e);
+        }
+        leaves_written(table, level, i, 1);
+    }
+
     template <class Sink>
     constexpr status map_one(vaddr va, paddr pa, unsigned leaf, flags f, Sink& sink) {
         paddr table = root_;
@@ -411,9 +441,12 @@ private:
         }
         const std::size_t li = F::levels[leaf].index_of(va);
         if (level == leaf) {
-            if (F::kind(load(table, li), leaf) != entry_kind::empty) return fail(error::already_mapped);
-            store(table, li, F::encode_leaf(pa, f, leaf));
-            leaves_written(table, leaf, li, 1);
+            const entry old = load(table, li);
+            const entry_kind k = F::kind(old, leaf);
+            if (k == entry_kind::leaf ||
+                (k == entry_kind::table && !subtree_empty(F::address(old, leaf), leaf + 1)))
+                return fail(error::already_mapped);
+            place_leaf(table, li, old, F::encode_leaf(pa, f, leaf), leaf, va, sink);
             sink.changed(va);
             return {};
         }
@@ -458,6 +491,7 @@ private:
         // Plan phase of other jobs: did every leaf planned so far map va to va + delta?
         bool any_leaf = false;
         bool one_delta = true;
+        bool displaces = false;  // a leaf replaces an emptied table: no blind fills
 
         constexpr void note_leaf(vaddr va, paddr pa) {
             if (!any_leaf) {
@@ -547,7 +581,7 @@ private:
             if constexpr (Apply) {
                 // A run of whole entries that all become leaves: one fill, no per-entry walk
                 // (the plan phase proved them empty).
-                if (job.linear && whole && job.leaves_at(level)) {
+                if (job.linear && whole && job.leaves_at(level) && !job.displaces) {
                     const vaddr run_last = last_whole_entry(va, last, span_mask, i, g);
                     const std::size_t n = std::size_t((run_last - va) >> g.shift) + 1;
                     store_leaves(mem_.template view<entry>(table), i, n, va + job.delta, job.f,
@@ -566,14 +600,17 @@ private:
             if (whole && g.leaf_allowed && (g.span() <= job.max_leaf || level == last_level)) {
                 const paddr pa = job.get_paddr(va);
                 if (is_aligned(pa, g.span())) {
-                    if (k != entry_kind::empty) return fail(error::already_mapped);
+                    // A table that maps nothing (left for a cursor's flush) gives way to the leaf.
+                    const bool emptied = k == entry_kind::table &&
+                                         subtree_empty(F::address(e, level), level + 1);
+                    if (k != entry_kind::empty && !emptied) return fail(error::already_mapped);
                     if (!geo::pa_valid(pa)) return fail(error::out_of_range);
                     if constexpr (Apply) {
-                        store(table, i, F::encode_leaf(pa, job.f, level));
-                        leaves_written(table, level, i, 1);
+                        place_leaf(table, i, e, F::encode_leaf(pa, job.f, level), level, va, sink);
                         sink.changed(va);
                     } else {
                         job.note_leaf(va, pa);
+                        job.displaces |= emptied;
                     }
                     placed = true;
                 } else if (level == last_level) {
