@@ -143,6 +143,24 @@ struct invalid_image {
     constexpr std::size_t table_bytes() const noexcept { return 0; }
 };
 
+namespace detail {
+// The tables of a layout that obeys every rule (the image is returned from function scope:
+// no copy of it at compile time).
+template <const auto& L>
+constexpr auto build_checked() {
+    using F = typename std::remove_cvref_t<decltype(L)>::format_type;
+    constexpr std::size_t bytes = table_bytes_of(L);
+    static_arena<F, bytes> arena(L.table_base);
+    image<F, bytes> img{};
+    img.base = L.table_base;
+    (void)map_layout(L, arena, img.root, img.high_root);
+    // The count is exact: every byte of the arena is used, and none was missing.
+    if (arena.high_water_bytes() != bytes) diagnostic::region_could_not_be_mapped("(sizing)");
+    img.tables = arena.storage();
+    return img;
+}
+}  // namespace detail
+
 // The image of the layout L (a constexpr layout with static storage duration):
 //   constexpr auto image = ptgen::boot::build<my_layout>();
 template <const auto& L>
@@ -153,15 +171,7 @@ constexpr auto build() {
         PTGEN_LAYOUT_REPORT(broken.rule, name_of(L, broken.region), name_of(L, broken.other));
         return invalid_image<F>{};
     } else {
-        constexpr std::size_t bytes = table_bytes_of(L);
-        static_arena<F, bytes> arena(L.table_base);
-        image<F, bytes> img{};
-        img.base = L.table_base;
-        (void)map_layout(L, arena, img.root, img.high_root);
-        // The count is exact: every byte of the arena is used, and none was missing.
-        if (arena.high_water_bytes() != bytes) diagnostic::region_could_not_be_mapped("(sizing)");
-        img.tables = arena.storage();
-        return img;
+        return detail::build_checked<L>();
     }
 }
 

@@ -41,7 +41,10 @@ public:
     static constexpr std::size_t unit_bytes = arena_unit_bytes<F>;
     static constexpr std::size_t unit_entries = unit_bytes / sizeof(entry);
 
-    constexpr explicit basic_arena(paddr base = 0, Storage storage = Storage{})
+    // (Two constructors: a default Storage built in place, not copied: at compile time a copy
+    // of the array costs an operation per entry.)
+    constexpr explicit basic_arena(paddr base = 0) : base_(base) {}
+    constexpr basic_arena(paddr base, Storage storage)
         : base_(base), store_(static_cast<Storage&&>(storage)) {}
 
     constexpr paddr base() const noexcept { return base_; }
@@ -119,7 +122,7 @@ private:
     std::size_t high_water_ = 0;
     std::size_t used_units_ = 0;
     std::size_t tables_ = 0;
-    Storage store_;
+    Storage store_{};
 };
 
 // Capacity is in bytes.
