@@ -1,0 +1,310 @@
+// ptgen/core/engine_base.hpp: what every operation of the engine stands on: entry access
+// through the memory policy, the range rule, the table reserve of phase 2, entry replacement
+// (break-before-make), pair normalisation, and the read-only traversals (query, find_leaf,
+// walk, emptiness). The operations are layered on it: engine_map_walk.hpp, engine_map.hpp,
+// engine_modify.hpp, engine.hpp.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "address.hpp"
+#include "flags.hpp"
+#include "format.hpp"
+#include "memory.hpp"
+#include "result.hpp"
+
+namespace ptgen {
+
+// What query() reports: the physical address of the queried byte (offset inside a huge page
+// included), the flags the hardware grants, and the size of the page that maps it.
+struct translation {
+    paddr pa;
+    ptgen::flags flags;
+    std::uint64_t size;
+    friend constexpr bool operator==(const translation&, const translation&) = default;
+};
+
+// The largest leaf a mapping call may write (boot regions with a page-size cap).
+struct page_limit {
+    std::uint64_t max_leaf;
+};
+
+// What walk() shows of each present entry.
+template <class Entry>
+struct walk_entry {
+    unsigned level;
+    std::size_t index;
+    vaddr va;       // first virtual address the entry maps
+    Entry raw;      // the entry as stored
+    entry_kind kind;
+};
+
+// A sink receives the side effects of a mutation: leaves changed (for TLB invalidation),
+// tables unlinked from the tree (to free, if the memory policy owns them, after the
+// invalidation), and, on architectures with break-before-make, the request to invalidate one
+// address now:  changed(va), retire(pa, level), invalidate_now(va), bool break_before_make.
+
+template <page_table_format F, class M>
+class engine_base {
+public:
+    using entry = typename F::entry_type;
+    using geo = geometry_of<F>;
+    static constexpr unsigned depth = unsigned(geo::depth);
+    static constexpr unsigned last_level = depth - 1;
+    static_assert(geo::coherent(), "format geometry is not coherent (see geometry_of)");
+
+    constexpr engine_base(M& memory, paddr root) noexcept : mem_(memory), root_(root) {}
+
+    // ---- reading ---------------------------------------------------------------------
+
+    constexpr result<translation> query(vaddr va) const {
+        if (!F::va_valid(va)) return fail(error::out_of_range);
+        return query_from<0>(root_, va);
+    }
+    // One level per instantiation: the shifts and the codec's level tests are constants (g++
+    // does not unroll the loop form).
+    template <unsigned Level>
+    constexpr result<translation> query_from(paddr table, vaddr va) const {
+        constexpr level_geometry g = F::levels[Level];
+        const std::size_t i = g.index_of(va);
+        const entry e = load(table, i);
+        const entry_kind k = F::kind(e, Level);
+        if (k == entry_kind::leaf)
+            return translation{F::address(e, Level) + (va & (g.span() - 1)),
+                               tlb_flags(table, i, e, Level), g.span()};
+        if constexpr (Level + 1 < depth) {
+            if (k == entry_kind::table) return query_from<Level + 1>(F::address(e, Level), va);
+        }
+        return fail(error::not_mapped);
+    }
+
+    // The flags a leaf grants as the TLB will hold it (with its pair partner, where pairs share
+    // bits).
+    constexpr flags tlb_flags(paddr table, std::size_t i, entry e, unsigned level) const {
+        if constexpr (paired_leaves<F>) {
+            if (level == last_level) return F::pair_flags(F::leaf_flags(e, level), load(table, i ^ 1));
+        }
+        return F::leaf_flags(e, level);
+    }
+
+    // Visits present entries depth first; `limit` caps the entries visited per table. `base`:
+    // the VA of root entry 0 (geo::high_half_base for the high root of split roots).
+    template <class Pre, class Post>
+    constexpr void walk(std::size_t limit, Pre&& pre, Post&& post, vaddr base = 0) const {
+        walk_table(0, root_, base, limit, pre, post);
+    }
+
+    // Does the subtree of the table of `level` at pa map nothing (tables a single-page unmap
+    // emptied and a cursor reclaims at its flush)?
+    constexpr bool subtree_empty(paddr table, unsigned level) const {
+        for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
+            const entry e = load(table, i);
+            switch (F::kind(e, level)) {
+                case entry_kind::empty: break;
+                case entry_kind::leaf: return false;
+                case entry_kind::table:
+                    if (!subtree_empty(F::address(e, level), level + 1)) return false;
+                    break;
+            }
+        }
+        return true;
+    }
+
+    // Is the table of `level` at pa free of any present entry?
+    constexpr bool table_empty(paddr table, unsigned level) const {
+        for (std::size_t i = 0; i < F::levels[level].entries(); ++i)
+            if (F::kind(load(table, i), level) != entry_kind::empty) return false;
+        return true;
+    }
+
+
+    // The leaf that maps va: its level and its raw entry (the seed's single-page calls act
+    // on the whole entry, whatever its size).
+    struct leaf_slot {
+        paddr table;
+        std::size_t index;
+        unsigned level;
+        entry raw;
+    };
+    constexpr result<leaf_slot> find_leaf(vaddr va) const {
+        if (!F::va_valid(va)) return fail(error::out_of_range);
+        paddr table = root_;
+        for (unsigned level = 0;; ++level) {
+            const std::size_t i = F::levels[level].index_of(va);
+            const entry e = load(table, i);
+            switch (F::kind(e, level)) {
+                case entry_kind::empty: return fail(error::not_mapped);
+                case entry_kind::leaf: return leaf_slot{table, i, level, e};
+                case entry_kind::table: table = F::address(e, level); break;
+            }
+        }
+    }
+
+
+    constexpr entry load(paddr table, std::size_t i) const {
+        return mem_.template view<entry>(table).load(i);
+    }
+    constexpr void store(paddr table, std::size_t i, entry e) {
+        mem_.template view<entry>(table).store(i, e);
+    }
+
+
+protected:
+    M& mem_;
+    paddr root_;
+
+    using level_counts = std::array<std::size_t, depth>;
+
+    // Tables allocated in phase 2, kept as a list threaded through each table's entry 0
+    // (the tables are not linked anywhere yet, so nothing else reads them).
+    struct table_reserve {
+        std::array<paddr, depth> head{};
+        std::array<std::size_t, depth> count{};
+    };
+
+    constexpr status check_range(vaddr va, std::uint64_t size) const {
+        if (size == 0 || !is_aligned(va, geo::min_page) || !is_aligned(size, geo::min_page))
+            return fail(error::not_aligned);
+        const vaddr last = va + (size - 1);
+        if (last < va || !F::va_valid(va) || !F::va_valid(last) || ((last - va) >> F::va_bits) != 0)
+            return fail(error::out_of_range);
+        return {};
+    }
+
+    constexpr status fill_reserve(table_reserve& r, const level_counts& need) {
+        for (unsigned level = 1; level < depth; ++level) {
+            for (std::size_t n = 0; n < need[level]; ++n) {
+                auto t = mem_.allocate_table(F::levels[level]);
+                // A table the format cannot point to (above its physical range) is no memory.
+                if (t && !geo::pa_valid(*t)) {
+                    mem_.free_table(*t, F::levels[level]);
+                    drain_reserve(r);
+                    return fail(error::no_memory);
+                }
+                if (!t) {
+                    drain_reserve(r);
+                    return fail(error::no_memory);
+                }
+                store(*t, 0, entry(r.head[level]));
+                r.head[level] = *t;
+                ++r.count[level];
+            }
+        }
+        return {};
+    }
+    constexpr void drain_reserve(table_reserve& r) {
+        for (unsigned level = 1; level < depth; ++level)
+            while (r.count[level] != 0) mem_.free_table(take(r, level), F::levels[level]);
+    }
+    constexpr paddr take(table_reserve& r, unsigned level) {
+        const paddr t = r.head[level];
+        r.head[level] = paddr(load(t, 0));
+        --r.count[level];
+        store(t, 0, entry{0});
+        return t;
+    }
+
+    // Replaces a present entry. When the output address or the entry's size changes, Arm
+    // requires break-before-make: invalidate, flush that address, then write the new entry.
+    template <class Sink>
+    constexpr void replace_live(paddr table, std::size_t i, entry e, vaddr va, bool remapped,
+                                Sink& sink) {
+        if constexpr (Sink::break_before_make) {
+            if (remapped) {
+                store(table, i, entry{0});
+                sink.invalidate_now(va);
+            }
+        }
+        store(table, i, e);
+    }
+
+    // Writes leaf e at table[i] of `level` where `old` is empty, or a table that maps nothing:
+    // that one is replaced (break-before-make where required) and its tables retired.
+    template <class Sink>
+    constexpr void place_leaf(paddr table, std::size_t i, entry old, entry e, unsigned level,
+                              vaddr va, Sink& sink) {
+        if (F::kind(old, level) == entry_kind::table) {
+            replace_live(table, i, e, va, true, sink);
+            retire_tree(F::address(old, level), level + 1, sink);
+        } else {
+            store(table, i, e);
+        }
+        leaves_written(table, level, i, 1);
+    }
+
+    // After entries [i, i + n) of a last-level table were written: keep the pairs at the run's
+    // ends normalised (formats with paired_leaves; the pairs inside the run are whole).
+    constexpr void leaves_written(paddr table, unsigned level, std::size_t i, std::size_t n) {
+        if constexpr (paired_leaves<F>) {
+            if (level != last_level) return;
+            normalise_pair(table, i & ~std::size_t{1});
+            if (((i + n - 1) & ~std::size_t{1}) != (i & ~std::size_t{1}))
+                normalise_pair(table, (i + n - 1) & ~std::size_t{1});
+        } else {
+            (void)table, (void)level, (void)i, (void)n;
+        }
+    }
+    constexpr void normalise_pair(paddr table, std::size_t even) {
+        const entry a = load(table, even), b = load(table, even + 1);
+        const bool a_leaf = F::kind(a, last_level) == entry_kind::leaf;
+        const bool b_leaf = F::kind(b, last_level) == entry_kind::leaf;
+        if (a_leaf == b_leaf) {
+            if (!a_leaf && a != 0) store(table, even, entry{0});
+            if (!b_leaf && b != 0) store(table, even + 1, entry{0});
+        } else if (a_leaf) {
+            if (b != F::pair_filler(a)) store(table, even + 1, F::pair_filler(a));
+        } else if (a != F::pair_filler(b)) {
+            store(table, even, F::pair_filler(b));
+        }
+    }
+
+    // Retires the owned tables of an unlinked subtree, children first (a retire may flush and
+    // free at once; a freed table's entries are never read again).
+    template <class Sink>
+    constexpr void retire_tree(paddr table, unsigned level, Sink& sink) {
+        if (level < last_level) {
+            for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
+                const entry e = load(table, i);
+                if (F::kind(e, level) == entry_kind::table && mem_.owns(F::address(e, level)))
+                    retire_tree(F::address(e, level), level + 1, sink);
+            }
+        }
+        sink.retire(table, level);
+    }
+
+    constexpr void free_tree(paddr table, unsigned level) {
+        if (level < last_level) {
+            for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
+                const entry e = load(table, i);
+                if (F::kind(e, level) == entry_kind::table) free_tree(F::address(e, level), level + 1);
+            }
+        }
+        if (mem_.owns(table)) mem_.free_table(table, F::levels[level]);
+    }
+
+    static constexpr vaddr canonical(vaddr va) noexcept {
+        return F::va_valid(va) ? va : (va | ~low_mask(F::va_bits));
+    }
+
+    template <class Pre, class Post>
+    constexpr void walk_table(unsigned level, paddr table, vaddr base, std::size_t limit,
+                              Pre& pre, Post& post) const {
+        const auto& g = F::levels[level];
+        std::size_t visited = 0;
+        for (std::size_t i = 0; i < g.entries() && visited < limit; ++i) {
+            const entry e = load(table, i);
+            const entry_kind k = F::kind(e, level);
+            if (k == entry_kind::empty) continue;
+            ++visited;
+            const walk_entry<entry> we{level, i, canonical(base + i * g.span()), e, k};
+            pre(we);
+            if (k == entry_kind::table)
+                walk_table(level + 1, F::address(e, level), base + i * g.span(), limit, pre, post);
+            post(we);
+        }
+    }
+};
+
+}  // namespace ptgen

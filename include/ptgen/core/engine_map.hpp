@@ -1,0 +1,161 @@
+// ptgen/core/engine_map.hpp: the mapping calls of the engine: map_region and map_linear
+// (check, plan, reserve, apply through engine_map_walk) and the single-page map.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "engine_map_walk.hpp"
+
+namespace ptgen {
+
+template <page_table_format F, class M>
+class engine_map : public engine_map_walk<F, M> {
+public:
+    using base = engine_base<F, M>;
+    using typename base::entry;
+    using typename base::geo;
+    using base::depth;
+    using base::last_level;
+    using base::load;
+    using base::store;
+    using base::subtree_empty;
+    using map_walk_base = engine_map_walk<F, M>;
+    using engine_map_walk<F, M>::engine_map_walk;
+
+protected:
+    using base::mem_;
+    using base::root_;
+    using typename base::level_counts;
+    using typename base::table_reserve;
+    using base::check_range;
+    using base::fill_reserve;
+    using base::place_leaf;
+    using base::leaves_written;
+    template <class GetPaddr>
+    using map_job = typename map_walk_base::template map_job<GetPaddr>;
+    using map_walk_base::map_walk;
+
+public:
+    // ---- mapping ---------------------------------------------------------------------
+
+    // Maps [va, va + size) to get_paddr(page va) for each page, with the largest entries the
+    // format allows at each step when allow_huge (a huge entry is used when the whole entry is
+    // inside the range and get_paddr(first va) is aligned to it; the run is then assumed
+    // physically contiguous). get_paddr is called in the plan and again in the apply phase
+    // (unless the plan found it linear, va -> va + delta, over every leaf: then the apply phase
+    // writes as map_linear does); it must be a pure function. `huge_conflict` is the error for
+    // an existing leaf above the target.
+    template <class GetPaddr, class Sink>
+    constexpr status map_region(vaddr va, GetPaddr&& get_paddr, std::uint64_t size, flags f,
+                                bool allow_huge, Sink& sink,
+                                error huge_conflict = error::already_mapped) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        PTGEN_TRY(check_range(va, size));
+        map_job<GetPaddr> job{get_paddr, f, allow_huge ? ~std::uint64_t{0} : 0, huge_conflict,
+                              false, 0};
+        level_counts need{};
+        PTGEN_TRY((this->template map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
+        table_reserve reserve{};
+        PTGEN_TRY(fill_reserve(reserve, need));
+        // The plan saw every leaf map va to va + delta (get_paddr is pure: apply sees the same):
+        // write as map_linear does, the same leaves in runs, with no get_paddr call per page.
+        if (job.any_leaf && job.one_delta) job.linear = true;
+        (void)this->template map_walk<true>(0, root_, true, va, va + (size - 1), job, need, &reserve, sink);
+        return {};
+    }
+
+    // Maps [va, va + size) to [pa, pa + size): map_region for a physically contiguous range.
+    // Knowing that, the engine counts the tables of absent subtrees without visiting their
+    // entries and writes runs of leaves with one fill per table: the path boot tables (built
+    // by the compiler) and large run-time maps take.
+    template <class Sink>
+    constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, bool allow_huge,
+                                Sink& sink, error huge_conflict = error::already_mapped) {
+        return map_linear(va, pa, size, f, page_limit{allow_huge ? ~std::uint64_t{0} : 0}, sink,
+                          huge_conflict);
+    }
+    // The same with the largest leaf capped at limit.max_leaf bytes (the smallest pages are
+    // always allowed): a region that will be re-protected in 2 MiB pieces, say.
+    template <class Sink>
+    constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, page_limit limit,
+                                Sink& sink, error huge_conflict = error::already_mapped) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        PTGEN_TRY(check_range(va, size));
+        if (!is_aligned(pa, geo::min_page)) return fail(error::not_aligned);
+        const paddr pa_last = pa + (size - 1);
+        if (pa_last < pa || !geo::pa_valid(pa) || !geo::pa_valid(pa_last))
+            return fail(error::out_of_range);
+        const std::uint64_t delta = pa - va;
+        auto linear = [delta](vaddr v) { return v + delta; };
+        map_job<decltype(linear)> job{linear, f, limit.max_leaf, huge_conflict, true, delta};
+        level_counts need{};
+        PTGEN_TRY((this->template map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
+        table_reserve reserve{};
+        PTGEN_TRY(fill_reserve(reserve, need));
+        (void)this->template map_walk<true>(0, root_, true, va, va + (size - 1), job, need, &reserve, sink);
+        return {};
+    }
+
+    // Maps one page of `size` (a leaf size of the format) at va to pa: one descent from the
+    // root; the missing tables are allocated first (a failure frees them and writes nothing),
+    // then linked bottom-up, the link into the live tree last.
+    template <class Sink>
+    constexpr status map(vaddr va, paddr pa, std::uint64_t size, flags f, Sink& sink) {
+        const int leaf = geo::leaf_level_for(size);
+        if (leaf < 0) return fail(error::not_aligned);
+        if (!is_aligned(va, size) || !is_aligned(pa, size)) return fail(error::not_aligned);
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        PTGEN_TRY(check_range(va, size));
+        const paddr pa_last = pa + (size - 1);
+        if (pa_last < pa || !geo::pa_valid(pa) || !geo::pa_valid(pa_last))
+            return fail(error::out_of_range);
+        return map_one(va, pa, unsigned(leaf), f, sink);
+    }
+
+
+protected:
+    template <class Sink>
+    constexpr status map_one(vaddr va, paddr pa, unsigned leaf, flags f, Sink& sink) {
+        paddr table = root_;
+        unsigned level = 0;
+        for (; level < leaf; ++level) {
+            const entry e = load(table, F::levels[level].index_of(va));
+            const entry_kind k = F::kind(e, level);
+            if (k == entry_kind::leaf) return fail(error::mapped_to_huge_page);
+            if (k == entry_kind::empty) break;
+            table = F::address(e, level);
+        }
+        const std::size_t li = F::levels[leaf].index_of(va);
+        if (level == leaf) {
+            const entry old = load(table, li);
+            const entry_kind k = F::kind(old, leaf);
+            if (k == entry_kind::leaf ||
+                (k == entry_kind::table && !subtree_empty(F::address(old, leaf), leaf + 1)))
+                return fail(error::already_mapped);
+            place_leaf(table, li, old, F::encode_leaf(pa, f, leaf), leaf, va, sink);
+            sink.changed(va);
+            return {};
+        }
+        std::array<paddr, depth + 1> fresh{};  // tables of levels level + 1 .. leaf (+1: g++ bounds)
+        for (unsigned l = level + 1; l <= leaf; ++l) {
+            auto t = mem_.allocate_table(F::levels[l]);
+            if (!t || !geo::pa_valid(*t)) {  // (a table the format cannot point to: no memory)
+                if (t) mem_.free_table(*t, F::levels[l]);
+                for (unsigned k = level + 1; k < l; ++k) mem_.free_table(fresh[k], F::levels[k]);
+                return fail(error::no_memory);
+            }
+            fresh[l] = *t;
+        }
+        store(fresh[leaf], li, F::encode_leaf(pa, f, leaf));
+        leaves_written(fresh[leaf], leaf, li, 1);
+        for (unsigned l = leaf; l > level + 1; --l)
+            store(fresh[l - 1], F::levels[l - 1].index_of(va), F::encode_table(fresh[l], l - 1));
+        store(table, F::levels[level].index_of(va), F::encode_table(fresh[level + 1], level));
+        sink.changed(va);
+        return {};
+    }
+};
+
+}  // namespace ptgen

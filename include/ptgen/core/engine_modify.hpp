@@ -1,0 +1,311 @@
+// ptgen/core/engine_modify.hpp: unmap, protect and remap of the engine: the single-page
+// calls, the range calls (check, plan, reserve, apply: modify_walk), splits of huge pages and
+// the reclaim of tables left empty.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "engine_map.hpp"
+
+namespace ptgen {
+
+template <page_table_format F, class M>
+class engine_modify : public engine_map<F, M> {
+public:
+    using base = engine_base<F, M>;
+    using typename base::entry;
+    using typename base::geo;
+    using base::depth;
+    using base::last_level;
+    using base::load;
+    using base::store;
+    using base::table_empty;
+    using base::find_leaf;
+    using engine_map<F, M>::engine_map;
+
+protected:
+    using base::mem_;
+    using base::root_;
+    using typename base::level_counts;
+    using typename base::table_reserve;
+    using base::check_range;
+    using base::fill_reserve;
+    using base::take;
+    using base::replace_live;
+    using base::leaves_written;
+
+public:
+    // Removes every mapping in [va, va + size); all of it must be mapped. Huge pages only
+    // partly inside are split; tables left empty are unlinked and retired.
+    template <class Sink>
+    constexpr status unmap_region(vaddr va, std::uint64_t size, Sink& sink) {
+        PTGEN_TRY(check_range(va, size));
+        return modify(va, size, modify_job{true, flags::none}, sink);
+    }
+
+    // Changes the flags of every mapping in [va, va + size); all of it must be mapped. Huge
+    // pages only partly inside are split (unless they already carry the new flags).
+    template <class Sink>
+    constexpr status protect_region(vaddr va, std::uint64_t size, flags f, Sink& sink) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        PTGEN_TRY(check_range(va, size));
+        return modify(va, size, modify_job{false, F::effective(f)}, sink);
+    }
+
+
+    // Points the page that maps va at pa with flags f; returns the page size.
+    template <class Sink>
+    constexpr result<std::uint64_t> remap(vaddr va, paddr pa, flags f, Sink& sink) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        auto slot = find_leaf(va);
+        if (!slot) return fail(slot.err());
+        const std::uint64_t span = geo::span(slot->level);
+        if (!is_aligned(pa, span)) return fail(error::not_aligned);
+        if (!geo::pa_valid(pa)) return fail(error::out_of_range);
+        replace_live(slot->table, slot->index, F::encode_leaf(pa, f, slot->level),
+                     align_down(va, span), F::address(slot->raw, slot->level) != pa, sink);
+        leaves_written(slot->table, slot->level, slot->index, 1);
+        sink.changed(align_down(va, span));
+        return span;
+    }
+
+    // Changes the flags of the whole page that maps va; returns the page size.
+    template <class Sink>
+    constexpr result<std::uint64_t> protect(vaddr va, flags f, Sink& sink) {
+        if (!F::accepts(f)) return fail(error::invalid_flags);
+        auto slot = find_leaf(va);
+        if (!slot) return fail(slot.err());
+        const std::uint64_t span = geo::span(slot->level);
+        store(slot->table, slot->index,
+              F::encode_leaf(F::address(slot->raw, slot->level), f, slot->level));
+        leaves_written(slot->table, slot->level, slot->index, 1);
+        sink.changed(align_down(va, span));
+        return span;
+    }
+
+    // Unmaps the whole page that maps va; returns what it mapped (pa of the page's start).
+    // The tables this may leave empty are reclaimed along va: at once, or when the sink can
+    // defer it (a cursor: at its next flush, so that mapping the page again finds its tables).
+    template <class Sink>
+    constexpr result<translation> unmap(vaddr va, Sink& sink) {
+        if (!F::va_valid(va)) return fail(error::out_of_range);
+        paddr table = root_;
+        for (unsigned level = 0;; ++level) {
+            const std::size_t i = F::levels[level].index_of(va);
+            const entry e = load(table, i);
+            switch (F::kind(e, level)) {
+                case entry_kind::empty: return fail(error::not_mapped);
+                case entry_kind::table: table = F::address(e, level); break;
+                case entry_kind::leaf: {
+                    const std::uint64_t span = geo::span(level);
+                    const translation old{F::address(e, level), F::leaf_flags(e, level), span};
+                    store(table, i, entry{0});
+                    leaves_written(table, level, i, 1);
+                    sink.changed(align_down(va, span));
+                    if (level != 0) {
+                        if constexpr (requires { sink.reclaim_later(va); }) sink.reclaim_later(va);
+                        else reclaim_along(va, sink);
+                    }
+                    return old;
+                }
+            }
+        }
+    }
+
+    // Unlinks and retires, from the bottom up, the tables on the path to va that are empty.
+    template <class Sink>
+    constexpr void reclaim_along(vaddr va, Sink& sink) {
+        std::array<paddr, depth> path{};
+        path[0] = root_;
+        unsigned level = 0;
+        while (level + 1 < depth) {
+            const entry e = load(path[level], F::levels[level].index_of(va));
+            if (F::kind(e, level) != entry_kind::table) break;
+            path[level + 1] = F::address(e, level);
+            ++level;
+        }
+        for (; level > 0 && table_empty(path[level], level); --level) {
+            store(path[level - 1], F::levels[level - 1].index_of(va), entry{0});
+            sink.retire(path[level], level);
+        }
+    }
+
+
+private:
+    // ---- unmap / protect -----------------------------------------------------------------
+
+    struct modify_job {
+        bool unmap;        // else protect
+        flags new_flags;   // effective flags, for protect
+    };
+
+    template <class Sink>
+    constexpr status modify(vaddr va, std::uint64_t size, modify_job job, Sink& sink) {
+        const vaddr last = va + (size - 1);
+        level_counts need{};
+        PTGEN_TRY((modify_walk<false>(0, root_, no_leaf, va, last, job, need, nullptr, sink)));
+        table_reserve reserve{};
+        PTGEN_TRY(fill_reserve(reserve, need));
+        (void)modify_walk<true>(0, root_, no_leaf, va, last, job, need, &reserve, sink);
+        return {};
+    }
+
+    // In the plan phase a leaf that would be split is walked as a virtual table whose
+    // entries are all pieces of that leaf (`raw`, decoded at `level`).
+    struct split_leaf {
+        bool active;
+        entry raw;
+        unsigned level;
+    };
+    static constexpr split_leaf no_leaf{false, entry{0}, 0};
+
+    // Applies job to [first, last] inside the table of `level` (or inside virt).
+    template <bool Apply, class Sink>
+    constexpr status modify_walk(unsigned level, paddr table, split_leaf virt, vaddr first,
+                                 vaddr last, const modify_job& job, level_counts& need,
+                                 table_reserve* reserve, Sink& sink) {
+        const auto& g = F::levels[level];
+        const std::uint64_t span_mask = g.span() - 1;
+        // In a real last-level table every entry is whole: no split, a tight loop.
+        if (level == last_level && !virt.active) {
+            if constexpr (Apply) {
+                modify_leaf_run(table, first, last, job, sink);
+                return {};
+            } else {
+                return plan_modify_leaf_run(table, first, last);
+            }
+        }
+        for (vaddr va = first;;) {
+            const vaddr entry_last = va | span_mask;
+            const vaddr chunk_last = entry_last < last ? entry_last : last;
+            const std::size_t i = g.index_of(va);
+            const bool whole = (va & span_mask) == 0 && chunk_last == entry_last;
+            const entry e = virt.active ? virt.raw : load(table, i);
+            const unsigned e_level = virt.active ? virt.level : level;
+            const entry_kind k = virt.active ? entry_kind::leaf : F::kind(e, level);
+
+            if (k == entry_kind::empty) return fail(error::not_mapped);
+            if (k == entry_kind::leaf) {
+                const bool unchanged = !job.unmap && F::leaf_flags(e, e_level) == job.new_flags;
+                if (unchanged) {
+                    // protect to the flags it already has: nothing to write, nothing to split
+                } else if (whole) {
+                    if constexpr (Apply) {
+                        store(table, i,
+                              job.unmap ? entry{0}
+                                        : F::encode_leaf(F::address(e, level), job.new_flags,
+                                                         level));
+                        sink.changed(va);
+                    }
+                } else if constexpr (!Apply) {
+                    ++need[level + 1];
+                    PTGEN_TRY((modify_walk<false>(level + 1, 0, split_leaf{true, e, e_level}, va,
+                                                  chunk_last, job, need, reserve, sink)));
+                } else {
+                    const paddr child = split(*reserve, table, i, e, level, va, sink);
+                    (void)modify_walk<true>(level + 1, child, no_leaf, va, chunk_last, job, need,
+                                            reserve, sink);
+                }
+            } else {
+                const paddr child = F::address(e, level);
+                PTGEN_TRY((modify_walk<Apply>(level + 1, child, no_leaf, va, chunk_last, job,
+                                              need, reserve, sink)));
+                if constexpr (Apply) {
+                    // A table whose whole span was unmapped is empty without looking.
+                    if (job.unmap && (whole || table_empty(child, level + 1))) {
+                        store(table, i, entry{0});
+                        sink.retire(child, level + 1);  // unreachable after the next flush
+                    }
+                }
+            }
+            if (chunk_last == last) return {};
+            va = chunk_last + 1;
+        }
+    }
+
+    // Plan of unmap/protect in a last-level table: every page must be mapped.
+    [[gnu::flatten]] constexpr status plan_modify_leaf_run(paddr table, vaddr first,
+                                                           vaddr last) const {
+        const auto& g = F::levels[last_level];
+        const std::size_t i0 = g.index_of(first);
+        const std::size_t n = std::size_t((last - first) >> g.shift) + 1;
+        bool all_leaves = true;  // no branch per entry: the failure is rare, its place moot
+        for (std::size_t k = 0; k < n; ++k)
+            all_leaves &= F::kind(load(table, i0 + k), last_level) == entry_kind::leaf;
+        if (!all_leaves) return fail(error::not_mapped);
+        return {};
+    }
+
+    // Apply (after plan_modify_leaf_run succeeded): clear the run, or re-encode each leaf whose
+    // flags change.
+    template <class Sink>
+    [[gnu::flatten]] constexpr void modify_leaf_run(paddr table, vaddr first, vaddr last,
+                                                    const modify_job& job, Sink& sink) {
+        const auto& g = F::levels[last_level];
+        const std::size_t i0 = g.index_of(first);
+        const std::size_t n = std::size_t((last - first) >> g.shift) + 1;
+        const auto view = mem_.template view<entry>(table);
+        if (job.unmap) {
+            view.fill(i0, n, entry{0}, entry{0});
+            leaves_written(table, last_level, i0, n);
+            sink.changed_run(first, n, g.span());
+            return;
+        }
+        // The head of leaves one stride apart from the first (physically contiguous, one set of
+        // flags) is re-encoded in one pass, the new leaves one stride apart too, when the codec
+        // is affine over the run (checked at its ends first); the rest entry by entry.
+        const std::uint64_t span = g.span();
+        const flags nf = job.new_flags;
+        const entry e0 = view.load(i0);
+        const paddr a0 = F::address(e0, last_level);
+        const paddr a_end = a0 + (n - 1) * span;
+        const flags f0 = F::leaf_flags(e0, last_level);
+        const entry old0 = F::encode_leaf(a0, f0, last_level);
+        const entry old_stride = entry(F::encode_leaf(a0 + span, f0, last_level) - old0);
+        const entry new0 = F::encode_leaf(a0, nf, last_level);
+        const entry new_stride = entry(F::encode_leaf(a0 + span, nf, last_level) - new0);
+        std::size_t m = 0;
+        if (n >= 4 && entry(old0 + (n - 1) * old_stride) == F::encode_leaf(a_end, f0, last_level) &&
+            entry(new0 + (n - 1) * new_stride) == F::encode_leaf(a_end, nf, last_level)) {
+            entry expect = e0, put = new0;
+            if (f0 == nf) {  // unchanged leaves: nothing to write
+                for (; m < n && view.load(i0 + m) == expect; ++m) expect += old_stride;
+            } else {
+                for (; m < n && view.load(i0 + m) == expect; ++m) {
+                    view.store(i0 + m, put);
+                    expect += old_stride;
+                    put += new_stride;
+                }
+                sink.changed_run(first, m, span);
+            }
+        }
+        for (std::size_t k = m; k < n; ++k) {
+            const entry e = view.load(i0 + k);
+            if (F::leaf_flags(e, last_level) == job.new_flags) continue;
+            view.store(i0 + k,
+                       F::encode_leaf(F::address(e, last_level), job.new_flags, last_level));
+            sink.changed(first + (vaddr(k) << g.shift));
+        }
+        leaves_written(table, last_level, i0, n);
+    }
+
+
+    // Replaces the leaf e (at table[i], level) by a table of equivalent smaller leaves.
+    template <class Sink>
+    constexpr paddr split(table_reserve& reserve, paddr table, std::size_t i, entry e,
+                          unsigned level, vaddr va, Sink& sink) {
+        const paddr child = take(reserve, level + 1);
+        const auto& cg = F::levels[level + 1];
+        const paddr base = F::address(e, level);
+        const flags f = F::leaf_flags(e, level);
+        for (std::size_t j = 0; j < cg.entries(); ++j)
+            store(child, j, F::encode_leaf(base + j * cg.span(), f, level + 1));
+        replace_live(table, i, F::encode_table(child, level), align_down(va, F::levels[level].span()),
+                     true, sink);
+        return child;
+    }
+};
+
+}  // namespace ptgen
