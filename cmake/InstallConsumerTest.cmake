@@ -20,23 +20,12 @@ macro(step what)
     ptgen_test_step(install.find_package "${what}" ${ARGN})
 endmacro()
 
-# Start from scratch so a stale prefix cannot hide a missing file.
-file(REMOVE_RECURSE "${PREFIX}" "${WORK_DIR}")
+file(REMOVE_RECURSE "${WORK_DIR}")
+ptgen_test_install(install.find_package "${BUILD_DIR}" "${PREFIX}" "${CONFIG}"
+    include/ptgen/ptgen.hpp share/cmake/ptgen/ptgenConfig.cmake
+    share/cmake/ptgen/ptgenConfigVersion.cmake share/cmake/ptgen/ptgenTargets.cmake)
+set(make_program "${ptgen_test_make_program}")
 
-step("install into ${PREFIX}"
-    "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}" --config "${CONFIG}")
-
-foreach(f include/ptgen/ptgen.hpp share/cmake/ptgen/ptgenConfig.cmake
-          share/cmake/ptgen/ptgenConfigVersion.cmake share/cmake/ptgen/ptgenTargets.cmake)
-    if(NOT EXISTS "${PREFIX}/${f}")
-        message(FATAL_ERROR "install.find_package: ${PREFIX}/${f} was not installed")
-    endif()
-endforeach()
-
-set(make_program "")
-if(MAKE_PROGRAM)
-    set(make_program "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-endif()
 step("configure the consumer project"
     "${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}" -G "${GENERATOR}" ${make_program}
         "-DCMAKE_CXX_COMPILER=${CXX}"

@@ -18,20 +18,13 @@ macro(step what)
     ptgen_test_step(install.cross_kernel "${what}" ${ARGN})
 endmacro()
 
-file(REMOVE_RECURSE "${PREFIX}" "${WORK_DIR}")
-step("install into ${PREFIX}" "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}")
+file(REMOVE_RECURSE "${WORK_DIR}")
+ptgen_test_install(install.cross_kernel "${BUILD_DIR}" "${PREFIX}" ""
+    share/cmake/ptgen/toolchains/riscv64.cmake share/cmake/ptgen/PtgenBoot.cmake
+    share/cmake/ptgen/PtgenGenerate.cmake bin/ptgen-gen
+    share/cmake/ptgen/toolchains/freestanding/libcxx/__config_site)
 set(toolchain "${PREFIX}/share/cmake/ptgen/toolchains/riscv64.cmake")
-foreach(f "${toolchain}" "${PREFIX}/share/cmake/ptgen/PtgenBoot.cmake"
-          "${PREFIX}/share/cmake/ptgen/toolchains/freestanding/libcxx/__config_site")
-    if(NOT EXISTS "${f}")
-        message(FATAL_ERROR "install.cross_kernel: ${f} was not installed")
-    endif()
-endforeach()
-
-set(make_program "")
-if(MAKE_PROGRAM)
-    set(make_program "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-endif()
+set(make_program "${ptgen_test_make_program}")
 step("configure the kernel from the prefix"
     "${CMAKE_COMMAND}" -S "${KERNEL_DIR}" -B "${WORK_DIR}" -G "${GENERATOR}" ${make_program}
         "-DCMAKE_TOOLCHAIN_FILE=${toolchain}" "-DCMAKE_PREFIX_PATH=${PREFIX}"

@@ -90,28 +90,19 @@ public:
     // defer it (a cursor: at its next flush, so that mapping the page again finds its tables).
     template <class Sink>
     constexpr result<translation> unmap(vaddr va, Sink& sink) {
-        if (!F::va_valid(va)) return fail(error::out_of_range);
-        paddr table = root_;
-        for (unsigned level = 0;; ++level) {
-            const std::size_t i = F::levels[level].index_of(va);
-            const entry e = load(table, i);
-            switch (F::kind(e, level)) {
-                case entry_kind::empty: return fail(error::not_mapped);
-                case entry_kind::table: table = F::address(e, level); break;
-                case entry_kind::leaf: {
-                    const std::uint64_t span = geo::span(level);
-                    const translation old{F::address(e, level), F::leaf_flags(e, level), span};
-                    store(table, i, entry{0});
-                    leaves_written(table, level, i, 1);
-                    sink.changed(align_down(va, span));
-                    if (level != 0) {
-                        if constexpr (requires { sink.reclaim_later(va); }) sink.reclaim_later(va);
-                        else reclaim_along(va, sink);
-                    }
-                    return old;
-                }
-            }
+        auto slot = find_leaf(va);
+        if (!slot) return fail(slot.err());
+        const std::uint64_t span = geo::span(slot->level);
+        const translation old{F::address(slot->raw, slot->level),
+                              F::leaf_flags(slot->raw, slot->level), span};
+        store(slot->table, slot->index, entry{0});
+        leaves_written(slot->table, slot->level, slot->index, 1);
+        sink.changed(align_down(va, span));
+        if (slot->level != 0) {
+            if constexpr (requires { sink.reclaim_later(va); }) sink.reclaim_later(va);
+            else reclaim_along(va, sink);
         }
+        return old;
     }
 
     // Unlinks and retires, from the bottom up, the tables on the path to va that are empty.
