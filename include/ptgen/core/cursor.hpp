@@ -166,6 +166,7 @@ private:
     struct effects {
         static constexpr bool break_before_make = PageTable::tlb_type::break_before_make;
         cursor* self;
+        typename PageTable::leaf_table_memo* memo;  // the table's (shared by its cursors)
         std::array<vaddr, flush_batch> pending{};
         std::size_t pending_count = 0;
         bool full = false;
@@ -197,14 +198,21 @@ private:
             if (reclaim_count == reclaim.size()) self->reclaim_deferred();
             reclaim[reclaim_count++] = va;
         }
+        constexpr bool cached_leaf_table(vaddr tag, paddr& table) const noexcept {
+            if (memo->tag != tag) return false;
+            table = memo->table;
+            return true;
+        }
+        constexpr void remember_leaf_table(vaddr tag, paddr table) noexcept { *memo = {tag, table}; }
         constexpr void retire(paddr pa, unsigned level) {
+            *memo = {};
             if (retired_count == retire_batch) self->flush_and_free();
             retired[retired_count++] = retired_table{pa, level};
         }
     };
 
     PageTable& pt_;
-    effects effects_{this};
+    effects effects_{this, &pt_.leaf_memo_};
 };
 
 }  // namespace ptgen

@@ -80,19 +80,4 @@ private:
     }
 };
 
-// The sink for callers that have no TLB to maintain (compile-time builds, tables not live):
-// empty tables are freed at once.
-template <class M, page_table_format F>
-struct free_at_once {
-    static constexpr bool break_before_make = false;
-    M& memory;
-    constexpr void changed(vaddr) noexcept {}
-    constexpr void changed_run(vaddr, std::size_t, std::uint64_t) noexcept {}
-    constexpr void invalidate_now(vaddr) noexcept {}
-    constexpr void retire(paddr pa, unsigned level) {
-        if (memory.owns(pa)) memory.free_table(pa, F::levels[level]);
-    }
-};
-
-
 }  // namespace ptgen

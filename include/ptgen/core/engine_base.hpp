@@ -14,6 +14,7 @@
 #include "format.hpp"
 #include "memory.hpp"
 #include "result.hpp"
+#include "sink.hpp"
 
 namespace ptgen {
 
@@ -41,10 +42,8 @@ struct walk_entry {
     entry_kind kind;
 };
 
-// A sink receives the side effects of a mutation: leaves changed (for TLB invalidation),
-// tables unlinked from the tree (to free, if the memory policy owns them, after the
-// invalidation), and, on architectures with break-before-make, the request to invalidate one
-// address now:  changed(va), retire(pa, level), invalidate_now(va), bool break_before_make.
+// A sink (concept mutation_sink, core/sink.hpp) receives the side effects of a mutation; it
+// may also remember the last-level table of the last descent (a cursor's leaf-table cache).
 
 template <page_table_format F, class M>
 class engine_base {
@@ -129,7 +128,22 @@ public:
         entry raw;
     };
     constexpr result<leaf_slot> find_leaf(vaddr va) const {
+        no_leaf_table_cache none;
+        return find_leaf(va, none);
+    }
+    // The same, starting from the last-level table the sink remembers for va, if any (a linked
+    // last-level table covers va: no huge leaf above can map it).
+    template <class Sink>
+    constexpr result<leaf_slot> find_leaf(vaddr va, Sink& sink) const {
         if (!F::va_valid(va)) return fail(error::out_of_range);
+        if constexpr (leaf_table_cache<Sink>) {
+            if (paddr t = 0; sink.cached_leaf_table(leaf_table_tag(va), t)) {
+                const std::size_t i = F::levels[last_level].index_of(va);
+                const entry e = load(t, i);
+                if (F::kind(e, last_level) != entry_kind::leaf) return fail(error::not_mapped);
+                return leaf_slot{t, i, last_level, e};
+            }
+        }
         paddr table = root_;
         for (unsigned level = 0;; ++level) {
             const std::size_t i = F::levels[level].index_of(va);
@@ -137,9 +151,22 @@ public:
             switch (F::kind(e, level)) {
                 case entry_kind::empty: return fail(error::not_mapped);
                 case entry_kind::leaf: return leaf_slot{table, i, level, e};
-                case entry_kind::table: table = F::address(e, level); break;
+                case entry_kind::table:
+                    table = F::address(e, level);
+                    if (level + 1 == last_level) remember(sink, va, table);
+                    break;
             }
         }
+    }
+
+    template <class Sink>
+    static constexpr void remember(Sink& sink, vaddr va, paddr leaf_table) {
+        if constexpr (leaf_table_cache<Sink>) sink.remember_leaf_table(leaf_table_tag(va), leaf_table);
+        else (void)sink, (void)va, (void)leaf_table;
+    }
+    // What a leaf-table cache keys on: the span of one last-level table.
+    static constexpr vaddr leaf_table_tag(vaddr va) noexcept {
+        return va >> (F::levels[last_level].shift + F::levels[last_level].index_bits);
     }
 
 

@@ -99,45 +99,72 @@ public:
     }
 
     // Maps one page of `size` (a leaf size of the format) at va to pa: one descent from the
-    // root; the missing tables are allocated first (a failure frees them and writes nothing),
-    // then linked bottom-up, the link into the live tree last.
+    // root (map_one), the missing tables allocated before anything is written.
     template <class Sink>
     constexpr status map(vaddr va, paddr pa, std::uint64_t size, flags f, Sink& sink) {
         const int leaf = geo::leaf_level_for(size);
         if (leaf < 0) return fail(error::not_aligned);
-        if (!is_aligned(va, size) || !is_aligned(pa, size)) return fail(error::not_aligned);
+        if (!is_aligned(va | pa, size)) return fail(error::not_aligned);
         if (!F::accepts(f)) return fail(error::invalid_flags);
-        PTGEN_TRY(check_range(va, size));
-        const paddr pa_last = pa + (size - 1);
-        if (pa_last < pa || !geo::pa_valid(pa) || !geo::pa_valid(pa_last))
+        // (check_range, cheaper for one aligned page: its last byte cannot wrap, nor can pa's,
+        // and va's last byte differs from va only in bits below the page)
+        if (!F::va_valid(va) || !F::va_valid(va + (size - 1)) || !geo::pa_valid(pa + (size - 1)))
             return fail(error::out_of_range);
-        return map_one(va, pa, unsigned(leaf), f, sink);
+        return map_at<0>(unsigned(leaf), va, pa, f, sink);
     }
 
 
 protected:
-    template <class Sink>
-    constexpr status map_one(vaddr va, paddr pa, unsigned leaf, flags f, Sink& sink) {
+    // map_one of the leaf level `leaf`, each level its own instantiation (constant shifts).
+    template <unsigned Level, class Sink>
+    constexpr status map_at(unsigned leaf, vaddr va, paddr pa, flags f, Sink& sink) {
+        if constexpr (Level == last_level) {
+            return map_one<Level>(va, pa, f, sink);
+        } else {
+            if (leaf == Level) return map_one<Level>(va, pa, f, sink);
+            return map_at<Level + 1>(leaf, va, pa, f, sink);
+        }
+    }
+
+    // The descent (from the last-level table the sink remembers, when it has one for va) and,
+    // where every table exists, the store of the leaf.
+    template <unsigned Leaf, class Sink>
+    constexpr status map_one(vaddr va, paddr pa, flags f, Sink& sink) {
         paddr table = root_;
         unsigned level = 0;
-        for (; level < leaf; ++level) {
+        if constexpr (Leaf == last_level && leaf_table_cache<Sink>) {
+            if (sink.cached_leaf_table(this->leaf_table_tag(va), table)) level = Leaf;
+        }
+        for (; level < Leaf; ++level) {
             const entry e = load(table, F::levels[level].index_of(va));
             const entry_kind k = F::kind(e, level);
             if (k == entry_kind::leaf) return fail(error::mapped_to_huge_page);
-            if (k == entry_kind::empty) break;
+            if (k == entry_kind::empty) return map_with_new_tables(va, pa, Leaf, level, table, f, sink);
             table = F::address(e, level);
+            if (level + 1 == last_level) this->remember(sink, va, table);
         }
-        const std::size_t li = F::levels[leaf].index_of(va);
-        if (level == leaf) {
-            const entry old = load(table, li);
-            const entry_kind k = F::kind(old, leaf);
-            if (k == entry_kind::leaf ||
-                (k == entry_kind::table && !subtree_empty(F::address(old, leaf), leaf + 1)))
-                return fail(error::already_mapped);
-            place_leaf(table, li, old, F::encode_leaf(pa, f, leaf), leaf, va, sink);
-            sink.changed(va);
-            return {};
+        const std::size_t i = F::levels[Leaf].index_of(va);
+        const entry old = load(table, i);
+        const entry_kind k = F::kind(old, Leaf);
+        if (k == entry_kind::empty) [[likely]] {
+            store(table, i, F::encode_leaf(pa, f, Leaf));
+            leaves_written(table, Leaf, i, 1);
+        } else if (k == entry_kind::leaf || !subtree_empty(F::address(old, Leaf), Leaf + 1)) {
+            return fail(error::already_mapped);
+        } else {
+            place_leaf(table, i, old, F::encode_leaf(pa, f, Leaf), Leaf, va, sink);
         }
+        sink.changed(va);
+        return {};
+    }
+
+    // The rest of map_one where the entry of `level` in `table` is empty: the tables of levels
+    // level + 1 .. leaf are allocated first (a failure frees them and writes nothing), then
+    // linked bottom-up, the link into the live tree last.
+    template <class Sink>
+    [[gnu::noinline]] constexpr status map_with_new_tables(vaddr va, paddr pa, unsigned leaf,
+                                                           unsigned level, paddr table, flags f,
+                                                           Sink& sink) {
         std::array<paddr, depth + 1> fresh{};  // tables of levels level + 1 .. leaf (+1: g++ bounds)
         for (unsigned l = level + 1; l <= leaf; ++l) {
             auto t = mem_.allocate_table(F::levels[l]);
@@ -148,11 +175,13 @@ protected:
             }
             fresh[l] = *t;
         }
+        const std::size_t li = F::levels[leaf].index_of(va);
         store(fresh[leaf], li, F::encode_leaf(pa, f, leaf));
         leaves_written(fresh[leaf], leaf, li, 1);
         for (unsigned l = leaf; l > level + 1; --l)
             store(fresh[l - 1], F::levels[l - 1].index_of(va), F::encode_table(fresh[l], l - 1));
         store(table, F::levels[level].index_of(va), F::encode_table(fresh[level + 1], level));
+        if (leaf == last_level) this->remember(sink, va, fresh[leaf]);
         sink.changed(va);
         return {};
     }

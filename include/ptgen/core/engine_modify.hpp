@@ -59,7 +59,7 @@ public:
     template <class Sink>
     constexpr result<std::uint64_t> remap(vaddr va, paddr pa, flags f, Sink& sink) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
-        auto slot = find_leaf(va);
+        auto slot = find_leaf(va, sink);
         if (!slot) return fail(slot.err());
         const std::uint64_t span = geo::span(slot->level);
         if (!is_aligned(pa, span)) return fail(error::not_aligned);
@@ -75,7 +75,7 @@ public:
     template <class Sink>
     constexpr result<std::uint64_t> protect(vaddr va, flags f, Sink& sink) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
-        auto slot = find_leaf(va);
+        auto slot = find_leaf(va, sink);
         if (!slot) return fail(slot.err());
         const std::uint64_t span = geo::span(slot->level);
         store(slot->table, slot->index,
@@ -90,7 +90,7 @@ public:
     // defer it (a cursor: at its next flush, so that mapping the page again finds its tables).
     template <class Sink>
     constexpr result<translation> unmap(vaddr va, Sink& sink) {
-        auto slot = find_leaf(va);
+        auto slot = find_leaf(va, sink);
         if (!slot) return fail(slot.err());
         const std::uint64_t span = geo::span(slot->level);
         const translation old{F::address(slot->raw, slot->level),

@@ -64,6 +64,8 @@ public:
           root_(o.root_),
           borrowed_(o.borrowed_),
           half_(o.half_),
+          any_borrowed_(o.any_borrowed_),
+          leaf_memo_(o.leaf_memo_),
           live_(std::exchange(o.live_, false)) {}
     page_table(const page_table&) = delete;
     page_table& operator=(const page_table&) = delete;
@@ -118,6 +120,8 @@ public:
     constexpr Memory& memory() noexcept { return memory_; }
     constexpr const Memory& memory() const noexcept { return memory_; }
     constexpr Tlb& tlb() noexcept { return tlb_; }
+    // (The engine's mutations with a sink of your own bypass the cursors' leaf-table cache:
+    // unlink no table that way while a cursor may run.)
     constexpr engine_type engine() noexcept { return engine_type(memory_, root_); }
     constexpr const_engine_type engine() const noexcept { return const_engine_type(memory_, root_); }
 
@@ -135,6 +139,7 @@ public:
     // entries borrowed by copy_from (else borrowed_range). A range the format itself refuses
     // (empty, wrapping, non-canonical) passes here: the engine names its error.
     constexpr status admits(vaddr va, std::uint64_t size) const noexcept {
+        if (half_ == root_half::both && !any_borrowed_) return {};  // every call's case but two
         if (size == 0) return {};
         const vaddr last = va + (size - 1);
         if (last < va || !F::va_valid(va) || !F::va_valid(last) || ((last - va) >> F::va_bits) != 0)
@@ -164,14 +169,24 @@ private:
         : memory_(std::move(memory)), tlb_(std::move(tlb)), root_(root), half_(half) {}
 
     constexpr void set_borrowed(std::size_t i) noexcept {
+        any_borrowed_ = true;
         borrowed_[i / 64] |= std::uint64_t{1} << (i % 64);
     }
+
+    // The last-level table a cursor's last single-page call reached, shared by every cursor
+    // of this table and forgotten at every retire (leaf_table_cache, core/sink.hpp).
+    struct leaf_table_memo {
+        vaddr tag = ~vaddr{0};  // no VA has this tag
+        paddr table = 0;
+    };
 
     Memory memory_;
     [[no_unique_address]] Tlb tlb_;
     paddr root_;
     std::array<std::uint64_t, (root_entries + 63) / 64> borrowed_{};
     root_half half_ = root_half::both;
+    bool any_borrowed_ = false;
+    leaf_table_memo leaf_memo_{};
     bool live_ = true;
 };
 

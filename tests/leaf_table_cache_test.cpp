@@ -1,0 +1,83 @@
+// The leaf-table cache of cursors (core/sink.hpp leaf_table_cache): single-page calls start
+// from the last-level table the previous one reached, and no cursor ever reaches a table that
+// was retired, whichever cursor retired it and however (unmap_region, a huge page replacing an
+// emptied table, the deferred reclaim of a flush).
+#include <catch2/catch.hpp>
+
+#include "support/formats.hpp"
+#include "support/table_snapshot.hpp"
+
+using namespace ptgen;
+using namespace ptgen::test;
+
+namespace {
+
+// Every frame the pool holds is a table reachable from the root, and va maps pa.
+template <class PageTable>
+void check_tree(const PageTable& pt, const frame_pool& pool, vaddr va, paddr pa) {
+    using F = typename PageTable::format;
+    std::size_t frames = 0;
+    for (const auto& [table, level] : reachable_tables(pt))
+        frames += (F::levels[level].table_bytes() + 4095) / 4096;
+    CHECK(frames == pool.live_frames());
+    const auto t = pt.query(va);
+    REQUIRE(t);
+    CHECK(t->pa == pa);
+}
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("a table another cursor retired is not reached through the cache",
+                        "[engine][cursor][cache]", all_format_types) {
+    using F = TestType;
+    using fx = facts<F>;
+    frame_pool pool(256);
+    auto pt = make_table<F>(pool);
+    const auto root_only = pool.live_frames();
+    const vaddr va = fx::huge;
+    auto first = pt.cursor();
+    REQUIRE(first.map(va, 0x10'0000, fx::page, rw));  // the cache holds va's last-level table
+    {
+        auto second = pt.cursor();
+        REQUIRE(second.unmap_region(va, fx::page));  // retires it; freed at the flush
+    }
+    CHECK(pool.live_frames() == root_only);
+    CHECK_FALSE(first.unmap(va + fx::page));  // not_mapped: no stale table read as mapped
+    REQUIRE(first.map(va + fx::page, 0x20'0000, fx::page, rw));
+    first.flush();
+    check_tree(pt, pool, va + fx::page, 0x20'0000);
+    CHECK(pool.bad_frees() == 0);
+}
+
+TEMPLATE_LIST_TEST_CASE("the cache forgets a table a huge page replaced and one a flush reclaimed",
+                        "[engine][cursor][cache]", all_format_types) {
+    using F = TestType;
+    using fx = facts<F>;
+    if constexpr (fx::huge != fx::page) {
+        frame_pool pool(256);
+        auto pt = make_table<F>(pool);
+        const auto root_only = pool.live_frames();
+        auto c = pt.cursor();
+        REQUIRE(c.map(fx::huge, 0x10'0000, fx::page, rw));
+        REQUIRE(c.unmap(fx::huge));                     // emptied, reclaim deferred
+        REQUIRE(c.map(fx::huge, 0, fx::huge, rw));      // the huge leaf displaces the table
+        const auto st = c.map(fx::huge + fx::page, 0x10'0000, fx::page, rw);
+        REQUIRE_FALSE(st);
+        CHECK(st.err() == error::mapped_to_huge_page);  // not a write into the retired table
+        CHECK(c.protect(fx::huge + fx::page, flags::read).value() == fx::huge);
+        REQUIRE(c.unmap(fx::huge));
+        // the flush reclaims the emptied table the cache holds
+        REQUIRE(c.map(fx::huge, 0x10'0000, fx::page, rw));
+        REQUIRE(c.unmap(fx::huge));
+        c.flush();
+        CHECK(pool.live_frames() == root_only);
+        REQUIRE(c.map(fx::huge + fx::page, 0x30'0000, fx::page, rw));
+        check_tree(pt, pool, fx::huge + fx::page, 0x30'0000);
+        CHECK(c.remap(fx::huge + fx::page, 0x40'0000, rw).value() == fx::page);
+        CHECK(pt.query(fx::huge + fx::page)->pa == 0x40'0000);
+        CHECK(c.unmap(fx::huge + fx::page)->pa == 0x40'0000);
+        c.flush();
+        CHECK(pool.live_frames() == root_only);
+        CHECK(pool.bad_frees() == 0);
+    }
+}
