@@ -112,6 +112,11 @@ public:
     constexpr void flush() {
         reclaim_deferred();
         flush_and_free();
+        for (std::size_t k = 0; k < effects_.zeroed_count; ++k) {
+            const auto& t = effects_.zeroed[k];
+            pt_.memory().free_table(t.pa, format::levels[t.level]);
+        }
+        effects_.zeroed_count = 0;
     }
 
     // Addresses waiting for a flush (for tests and diagnostics).
@@ -141,7 +146,11 @@ private:
         }
         for (std::size_t k = 0; k < effects_.retired_count; ++k) {
             const auto& t = effects_.retired[k];
-            if (pt_.memory().owns(t.pa)) pt_.memory().free_table(t.pa, format::levels[t.level]);
+            if (!pt_.memory().owns(t.pa)) continue;
+            if (t.zero && effects_.zeroed_count < retire_batch)
+                effects_.zeroed[effects_.zeroed_count++] = t;  // reused by the next new table
+            else
+                pt_.memory().free_table(t.pa, format::levels[t.level]);
         }
         effects_.pending_count = 0;
         effects_.retired_count = 0;
@@ -160,6 +169,7 @@ private:
     struct retired_table {
         paddr pa;
         unsigned level;
+        bool zero;  // all entries 0 (reclaimed empty)
     };
 
     // The sink the engine reports its side effects to.
@@ -174,6 +184,20 @@ private:
         std::size_t retired_count = 0;
         std::array<vaddr, retire_batch> reclaim{};  // paths to reclaim along at the flush
         std::size_t reclaim_count = 0;
+        // Retired all-zero tables past their flush, reused before any allocation (at most
+        // retire_batch; freed by flush()).
+        std::array<retired_table, retire_batch> zeroed{};
+        std::size_t zeroed_count = 0;
+
+        constexpr bool take_zeroed_table(unsigned level, paddr& pa) noexcept {
+            for (std::size_t k = zeroed_count; k-- > 0;) {
+                if (zeroed[k].level != level) continue;
+                pa = zeroed[k].pa;
+                zeroed[k] = zeroed[--zeroed_count];
+                return true;
+            }
+            return false;
+        }
 
         constexpr void changed(vaddr va) noexcept {
             if (full) return;
@@ -204,10 +228,12 @@ private:
             return true;
         }
         constexpr void remember_leaf_table(vaddr tag, paddr table) noexcept { *memo = {tag, table}; }
-        constexpr void retire(paddr pa, unsigned level) {
+        constexpr void retire(paddr pa, unsigned level) { retire_table(pa, level, false); }
+        constexpr void retire_zeroed(paddr pa, unsigned level) { retire_table(pa, level, true); }
+        constexpr void retire_table(paddr pa, unsigned level, bool zero) {
             *memo = {};
             if (retired_count == retire_batch) self->flush_and_free();
-            retired[retired_count++] = retired_table{pa, level};
+            retired[retired_count++] = retired_table{pa, level, zero};
         }
     };
 

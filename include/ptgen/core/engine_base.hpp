@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "address.hpp"
 #include "flags.hpp"
@@ -111,6 +112,18 @@ public:
         return true;
     }
 
+    // Is every entry of the table of `level` at pa 0 (a view may check that with plain loads)?
+    constexpr bool table_zero(paddr table, unsigned level) const {
+        const auto view = mem_.template view<entry>(table);
+        const std::size_t n = F::levels[level].entries();
+        if constexpr (requires { view.all_zero(n); }) {
+            if (!std::is_constant_evaluated()) return view.all_zero(n);
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            if (view.load(i) != 0) return false;
+        return true;
+    }
+
     // Is the table of `level` at pa free of any present entry?
     constexpr bool table_empty(paddr table, unsigned level) const {
         for (std::size_t i = 0; i < F::levels[level].entries(); ++i)
@@ -200,10 +213,30 @@ protected:
         return {};
     }
 
-    constexpr status fill_reserve(table_reserve& r, const level_counts& need) {
+    // A zeroed table of `level`: one the sink keeps for reuse, or a new one from the policy.
+    template <class Sink>
+    constexpr result<paddr> new_table(unsigned level, Sink& sink) {
+        if constexpr (reuses_zeroed_tables<Sink>) {
+            if (paddr pa = 0; sink.take_zeroed_table(level, pa)) return pa;
+        }
+        return mem_.allocate_table(F::levels[level]);
+    }
+
+    // Retires a table found empty; all zero (proved by table_zero) it may be reused.
+    template <class Sink>
+    static constexpr void retire_emptied(paddr table, unsigned level, bool zero, Sink& sink) {
+        if constexpr (reuses_zeroed_tables<Sink>) {
+            if (zero) return sink.retire_zeroed(table, level);
+        }
+        (void)zero;
+        sink.retire(table, level);
+    }
+
+    template <class Sink>
+    constexpr status fill_reserve(table_reserve& r, const level_counts& need, Sink& sink) {
         for (unsigned level = 1; level < depth; ++level) {
             for (std::size_t n = 0; n < need[level]; ++n) {
-                auto t = mem_.allocate_table(F::levels[level]);
+                auto t = new_table(level, sink);
                 // A table the format cannot point to (above its physical range) is no memory.
                 if (t && !geo::pa_valid(*t)) {
                     mem_.free_table(*t, F::levels[level]);

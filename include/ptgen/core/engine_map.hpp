@@ -58,7 +58,7 @@ public:
         level_counts need{};
         PTGEN_TRY((this->template map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
         table_reserve reserve{};
-        PTGEN_TRY(fill_reserve(reserve, need));
+        PTGEN_TRY(fill_reserve(reserve, need, sink));
         // The plan saw every leaf map va to va + delta (get_paddr is pure: apply sees the same):
         // write as map_linear does, the same leaves in runs, with no get_paddr call per page.
         if (job.any_leaf && job.one_delta) job.linear = true;
@@ -93,7 +93,7 @@ public:
         level_counts need{};
         PTGEN_TRY((this->template map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
         table_reserve reserve{};
-        PTGEN_TRY(fill_reserve(reserve, need));
+        PTGEN_TRY(fill_reserve(reserve, need, sink));
         (void)this->template map_walk<true>(0, root_, true, va, va + (size - 1), job, need, &reserve, sink);
         return {};
     }
@@ -167,7 +167,7 @@ protected:
                                                            Sink& sink) {
         std::array<paddr, depth + 1> fresh{};  // tables of levels level + 1 .. leaf (+1: g++ bounds)
         for (unsigned l = level + 1; l <= leaf; ++l) {
-            auto t = mem_.allocate_table(F::levels[l]);
+            auto t = this->new_table(l, sink);
             if (!t || !geo::pa_valid(*t)) {  // (a table the format cannot point to: no memory)
                 if (t) mem_.free_table(*t, F::levels[l]);
                 for (unsigned k = level + 1; k < l; ++k) mem_.free_table(fresh[k], F::levels[k]);

@@ -117,9 +117,11 @@ public:
             path[level + 1] = F::address(e, level);
             ++level;
         }
-        for (; level > 0 && table_empty(path[level], level); --level) {
+        for (; level > 0; --level) {
+            const bool zero = this->table_zero(path[level], level);
+            if (!zero && !table_empty(path[level], level)) break;
             store(path[level - 1], F::levels[level - 1].index_of(va), entry{0});
-            sink.retire(path[level], level);
+            this->retire_emptied(path[level], level, zero, sink);
         }
     }
 
@@ -138,7 +140,7 @@ private:
         level_counts need{};
         PTGEN_TRY((modify_walk<false>(0, root_, no_leaf, va, last, job, need, nullptr, sink)));
         table_reserve reserve{};
-        PTGEN_TRY(fill_reserve(reserve, need));
+        PTGEN_TRY(fill_reserve(reserve, need, sink));
         (void)modify_walk<true>(0, root_, no_leaf, va, last, job, need, &reserve, sink);
         return {};
     }

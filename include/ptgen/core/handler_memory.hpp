@@ -77,6 +77,19 @@ public:
         void store(std::size_t i, E e) const noexcept {
             std::atomic_ref<E>(entries[i]).store(e, std::memory_order_release);
         }
+        // Plain loads, eight entries a step: only the owner writes a table that holds no
+        // valid entry (walkers set A/D bits in valid entries only), and one that holds some is
+        // not all zero whatever the loads see.
+        bool all_zero(std::size_t n) const noexcept {
+            std::size_t k = 0;
+            for (; k + 8 <= n; k += 8) {
+                const E* p = entries + k;
+                if ((p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7]) != 0) return false;
+            }
+            for (; k < n; ++k)
+                if (entries[k] != 0) return false;
+            return true;
+        }
         void fill(std::size_t i, std::size_t n, E e0, E stride) const noexcept {
             for (std::size_t k = 0; k < n; ++k, e0 += stride)
                 std::atomic_ref<E>(entries[i + k]).store(e0, std::memory_order_relaxed);

@@ -42,6 +42,16 @@ concept leaf_table_cache = requires(S& s, vaddr tag, paddr pa) {
     s.remember_leaf_table(tag, pa);
 };
 
+// A sink may keep tables it retired that are all zero (reclaimed because they were empty) for
+// reuse once the TLB flush made them unreachable: take_zeroed_table(level, pa) hands one out
+// in place of an allocation (no zeroing, no call to the memory policy); retire_zeroed(pa,
+// level) is retire() of a table known to be all zero.
+template <class S>
+concept reuses_zeroed_tables = requires(S& s, unsigned level, paddr pa) {
+    { s.take_zeroed_table(level, pa) } -> std::same_as<bool>;
+    s.retire_zeroed(pa, level);
+};
+
 // The cache of sinks that keep none.
 struct no_leaf_table_cache {
     constexpr void remember_leaf_table(vaddr, paddr) const noexcept {}

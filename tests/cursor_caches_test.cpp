@@ -1,8 +1,12 @@
-// The leaf-table cache of cursors (core/sink.hpp leaf_table_cache): single-page calls start
-// from the last-level table the previous one reached, and no cursor ever reaches a table that
-// was retired, whichever cursor retired it and however (unmap_region, a huge page replacing an
-// emptied table, the deferred reclaim of a flush).
+// The caches of cursors (core/sink.hpp). The leaf-table cache: single-page calls start from
+// the last-level table the previous one reached, and no cursor ever reaches a table that was
+// retired, whichever cursor retired it and however (unmap_region, a huge page replacing an
+// emptied table, the deferred reclaim of a flush). The zeroed tables: tables reclaimed empty
+// are reused by the next maps after the TLB flush, at most retire_batch of them, freed by
+// flush().
 #include <catch2/catch.hpp>
+
+#include <utility>
 
 #include "support/formats.hpp"
 #include "support/table_snapshot.hpp"
@@ -80,4 +84,41 @@ TEMPLATE_LIST_TEST_CASE("the cache forgets a table a huge page replaced and one 
         CHECK(pool.live_frames() == root_only);
         CHECK(pool.bad_frees() == 0);
     }
+}
+
+TEMPLATE_LIST_TEST_CASE("tables reclaimed empty are reused without the memory policy, freed by flush()",
+                        "[engine][cursor][cache]", all_format_types) {
+    using F = TestType;
+    using fx = facts<F>;
+    using cursor_type = decltype(std::declval<pool_table<F>&>().cursor());
+    // one page per last-level table, in distinct tables
+    const std::uint64_t stride = F::levels[F::levels.size() - 2].span();
+    constexpr std::size_t pages = 3 * cursor_type::retire_batch;
+    frame_pool pool(1024);
+    auto pt = make_table<F>(pool);
+    const auto root_only = pool.live_frames();
+    auto c = pt.cursor();
+    auto va_of = [&](std::size_t k) { return vaddr(k) * stride + fx::page; };
+    for (std::size_t k = 0; k < pages; ++k) REQUIRE(c.map(va_of(k), 0x10'0000, fx::page, rw));
+    for (std::size_t k = 0; k < pages; ++k) REQUIRE(c.unmap(va_of(k)));
+    const std::size_t cached = pool.live_frames() - root_only;  // reachable or kept
+    const std::size_t allocations = pool.allocations();
+    for (std::size_t k = 0; k < pages; ++k)
+        REQUIRE(c.map(va_of(k + pages), 0x20'0000 + k * fx::page, fx::page, rw));
+    CHECK(pool.allocations() - allocations < pages);  // some tables came back from the cursor
+    CHECK(cached > 0);
+    // every reused table reads as empty but for the one new page
+    std::size_t leaves = 0;
+    pt.walk(~std::size_t{0}, [&](const auto& e) { leaves += e.kind == entry_kind::leaf; });
+    CHECK(leaves == pages);
+    for (std::size_t k = 0; k < pages; ++k) {
+        CHECK(pt.query(va_of(k + pages))->pa == 0x20'0000 + k * fx::page);
+        CHECK(pt.query(va_of(k + pages) + fx::page).err() == error::not_mapped);
+    }
+    c.flush();
+    check_tree(pt, pool, va_of(pages), 0x20'0000);  // nothing kept after flush()
+    for (std::size_t k = 0; k < pages; ++k) REQUIRE(c.unmap(va_of(k + pages)));
+    c.flush();
+    CHECK(pool.live_frames() == root_only);
+    CHECK(pool.bad_frees() == 0);
 }
