@@ -15,19 +15,13 @@ namespace kernel {
 template <class Image>
 constexpr Image with_broken_leaf(Image img, ptgen::vaddr va, std::uint64_t distance = 0) {
     using F = typename Image::format;
-    using E = typename Image::entry;
-    ptgen::paddr table = (F::split_roots && (va >> 63) != 0) ? img.high_root : img.root;
-    for (unsigned level = 0; level < F::levels.size(); ++level) {
-        const auto& g = F::levels[level];
-        const std::size_t i = std::size_t(table - img.base) / sizeof(E) + g.index_of(va);
-        const E e = img.tables[i];
-        if (F::kind(e, level) == ptgen::entry_kind::leaf) {
-            img.tables[i] = F::encode_leaf(F::address(e, level) + (distance ? distance : g.span()),
-                                           F::leaf_flags(e, level), level);
-            return img;
-        }
-        if (F::kind(e, level) == ptgen::entry_kind::empty) return img;
-        table = F::address(e, level);
+    const ptgen::paddr root = (F::split_roots && (va >> 63) != 0) ? img.high_root : img.root;
+    const auto a = ptgen::boot::access_of(img);
+    const auto d = ptgen::walker<F>::template descend<0, F::levels.size() - 1>(a, root, va);
+    if (d.kind == ptgen::entry_kind::leaf) {
+        const std::uint64_t span = F::levels[d.level].span();
+        a.store(d.table, d.index, F::encode_leaf(F::address(d.raw, d.level) + (distance ? distance : span),
+                                                 F::leaf_flags(d.raw, d.level), d.level));
     }
     return img;
 }

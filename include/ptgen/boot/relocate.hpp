@@ -5,7 +5,9 @@
 #include <cstddef>
 
 #include "../core/format.hpp"
+#include "../core/walker.hpp"
 #include "build.hpp"
+#include "image_access.hpp"
 
 namespace ptgen::boot {
 
@@ -16,14 +18,13 @@ namespace ptgen::boot {
 template <page_table_format F>
 constexpr void relocate_tree(typename F::entry_type* tables, paddr built_base, paddr root,
                              paddr load_base, unsigned level = 0) {
-    const std::size_t first = std::size_t(root - built_base) / sizeof(typename F::entry_type);
-    for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
-        const auto e = tables[first + i];
-        if (F::kind(e, level) != entry_kind::table) continue;
-        const paddr child = F::address(e, level);
-        tables[first + i] = F::encode_table(child - built_base + load_base, level);
-        relocate_tree<F>(tables, built_base, child, load_base, level + 1);
-    }
+    const image_access<typename F::entry_type> a{tables, built_base};
+    walker<F>::visit_tree(a, root, level, 0, [&](const walk_entry<typename F::entry_type>& e) {
+        if (e.kind != entry_kind::table) return visit_next::skip;
+        // (the walk goes on through e.raw, the pointer as built)
+        a.store(e.table, e.index, F::encode_table(F::address(e.raw, e.level) - built_base + load_base, e.level));
+        return visit_next::descend;
+    });
 }
 
 // Relocates a whole image in place (both roots) to load_base.

@@ -8,6 +8,7 @@
 
 #include "../core/engine.hpp"
 #include "build.hpp"
+#include "image_access.hpp"
 
 namespace ptgen {
 
@@ -96,34 +97,22 @@ template <class Image, class Layout>
 constexpr bool no_unasked_write_execute(const Image& img, const Layout& l) {
     using F = typename Image::format;
     using E = typename Image::entry;
-    struct walker {
-        const Image& img;
-        const Layout& l;
-        constexpr bool allowed(vaddr va) const {
-            for (const region& r : l.regions)
-                if (r.size != 0 && r.allow_write_execute && va - r.va < r.size) return true;
-            return false;
-        }
-        constexpr bool table(paddr t, unsigned level, vaddr base) const {
-            const auto& g = F::levels[level];
-            for (std::size_t i = 0; i < g.entries(); ++i) {
-                const E e = img.tables[std::size_t(t - img.base) / sizeof(E) + i];
-                vaddr va = base + i * g.span();
-                if (!F::va_valid(va)) va |= ~low_mask(F::va_bits);
-                const auto k = F::kind(e, level);
-                if (k == entry_kind::table && !table(F::address(e, level), level + 1, va)) return false;
-                if (k == entry_kind::leaf && has(F::leaf_flags(e, level), flags::write | flags::execute) &&
-                    !allowed(va))
-                    return false;
-            }
-            return true;
-        }
+    auto allowed = [&l](vaddr va) {
+        for (const region& r : l.regions)
+            if (r.size != 0 && r.allow_write_execute && va - r.va < r.size) return true;
+        return false;
     };
-    const walker w{img, l};
-    if (!w.table(img.root, 0, 0)) return false;
+    auto visit = [&](const walk_entry<E>& e) {
+        if (e.kind == entry_kind::leaf && has(F::leaf_flags(e.raw, e.level), flags::write | flags::execute) &&
+            !allowed(e.va))
+            return visit_next::stop;
+        return visit_next::descend;
+    };
+    const auto a = access_of(img);
+    if (!walker<F>::visit_tree(a, img.root, 0, 0, visit)) return false;
     // The high root's entry 0 maps the first address of the high half, not VA 0.
     return img.high_root == img.root ||
-           w.table(img.high_root, 0, geometry_of<F>::high_half_base);
+           walker<F>::visit_tree(a, img.high_root, 0, geometry_of<F>::high_half_base, visit);
 }
 
 // Everything at once: static_assert(ptgen::boot::verify(image, layout));

@@ -34,8 +34,7 @@ public:
 protected:
     using base::mem_;
     using base::root_;
-    using base::free_tree;
-    using base::retire_tree;
+    using typename base::walker_type;
 
 public:
     // Frees every table below an owned root, skipping root entries for which
@@ -43,12 +42,13 @@ public:
     // being dropped whole (no TLB holds it: it is not loaded anywhere).
     template <class SkipRootEntry>
     constexpr void free_subtrees(SkipRootEntry&& skip_root_entry) {
-        const auto& g = F::levels[0];
-        for (std::size_t i = 0; i < g.entries(); ++i) {
-            const entry e = load(root_, i);
-            if (F::kind(e, 0) != entry_kind::table || skip_root_entry(i)) continue;
-            free_tree(F::address(e, 0), 1);
-        }
+        auto visit = [&](const walk_entry<entry>& e) {
+            if (e.kind != entry_kind::table || skip_root_entry(e.index)) return visit_next::skip;
+            this->free_tree(F::address(e.raw, 0), 1);
+            return visit_next::skip;
+        };
+        auto nothing = [](const walk_entry<entry>&) {};
+        walker_type::visit_tree(*this, root_, 0, 0, ~std::size_t{0}, visit, nothing);
     }
 
     // For a root the memory policy does not own (adopted boot tables, possibly live): clears
@@ -57,26 +57,17 @@ public:
     // does not own are descended but written only to clear such links; nothing else changes.
     template <class SkipRootEntry, class Sink>
     constexpr void detach_owned(SkipRootEntry&& skip_root_entry, Sink& sink) {
-        detach_owned_in(root_, 0, skip_root_entry, sink);
-    }
-
-private:
-    template <class SkipRootEntry, class Sink>
-    constexpr void detach_owned_in(paddr table, unsigned level, SkipRootEntry& skip_root_entry,
-                                   Sink& sink) {
-        if (level == last_level) return;
-        for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
-            const entry e = load(table, i);
-            if (F::kind(e, level) != entry_kind::table || (level == 0 && skip_root_entry(i)))
-                continue;
-            const paddr child = F::address(e, level);
-            if (!mem_.owns(child)) {
-                detach_owned_in(child, level + 1, skip_root_entry, sink);
-                continue;
-            }
-            store(table, i, entry{0});
-            retire_tree(child, level + 1, sink);
-        }
+        auto visit = [&](const walk_entry<entry>& e) {
+            if (e.kind != entry_kind::table || (e.level == 0 && skip_root_entry(e.index)))
+                return visit_next::skip;
+            const paddr child = F::address(e.raw, e.level);
+            if (!mem_.owns(child)) return visit_next::descend;
+            store(e.table, e.index, entry{0});
+            this->retire_tree(child, e.level + 1, sink);
+            return visit_next::skip;
+        };
+        auto nothing = [](const walk_entry<entry>&) {};
+        walker_type::visit_tree(*this, root_, 0, 0, ~std::size_t{0}, visit, nothing);
     }
 };
 

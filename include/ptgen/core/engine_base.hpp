@@ -16,6 +16,7 @@
 #include "memory.hpp"
 #include "result.hpp"
 #include "sink.hpp"
+#include "walker.hpp"
 
 namespace ptgen {
 
@@ -33,16 +34,6 @@ struct page_limit {
     std::uint64_t max_leaf;
 };
 
-// What walk() shows of each present entry.
-template <class Entry>
-struct walk_entry {
-    unsigned level;
-    std::size_t index;
-    vaddr va;       // first virtual address the entry maps
-    Entry raw;      // the entry as stored
-    entry_kind kind;
-};
-
 // A sink (concept mutation_sink, core/sink.hpp) receives the side effects of a mutation; it
 // may also remember the last-level table of the last descent (a cursor's leaf-table cache).
 
@@ -51,6 +42,7 @@ class engine_base {
 public:
     using entry = typename F::entry_type;
     using geo = geometry_of<F>;
+    using walker_type = walker<F>;
     static constexpr unsigned depth = unsigned(geo::depth);
     static constexpr unsigned last_level = depth - 1;
     static_assert(geo::coherent(), "format geometry is not coherent (see geometry_of)");
@@ -61,23 +53,11 @@ public:
 
     constexpr result<translation> query(vaddr va) const {
         if (!F::va_valid(va)) return fail(error::out_of_range);
-        return query_from<0>(root_, va);
-    }
-    // One level per instantiation: the shifts and the codec's level tests are constants (g++
-    // does not unroll the loop form).
-    template <unsigned Level>
-    constexpr result<translation> query_from(paddr table, vaddr va) const {
-        constexpr level_geometry g = F::levels[Level];
-        const std::size_t i = g.index_of(va);
-        const entry e = load(table, i);
-        const entry_kind k = F::kind(e, Level);
-        if (k == entry_kind::leaf)
-            return translation{F::address(e, Level) + (va & (g.span() - 1)),
-                               tlb_flags(table, i, e, Level), g.span()};
-        if constexpr (Level + 1 < depth) {
-            if (k == entry_kind::table) return query_from<Level + 1>(F::address(e, Level), va);
-        }
-        return fail(error::not_mapped);
+        const auto d = walker_type::template descend<0, last_level>(*this, root_, va);
+        if (d.kind != entry_kind::leaf) return fail(error::not_mapped);
+        const std::uint64_t span = geo::span(d.level);
+        return translation{F::address(d.raw, d.level) + (va & (span - 1)),
+                           tlb_flags(d.table, d.index, d.raw, d.level), span};
     }
 
     // The flags a leaf grants as the TLB will hold it (with its pair partner, where pairs share
@@ -93,23 +73,19 @@ public:
     // the VA of root entry 0 (geo::high_half_base for the high root of split roots).
     template <class Pre, class Post>
     constexpr void walk(std::size_t limit, Pre&& pre, Post&& post, vaddr base = 0) const {
-        walk_table(0, root_, base, limit, pre, post);
+        auto visit = [&pre](const walk_entry<entry>& e) {
+            pre(e);
+            return visit_next::descend;
+        };
+        walker_type::visit_tree(*this, root_, 0, base, limit, visit, post);
     }
 
     // Does the subtree of the table of `level` at pa map nothing (tables a single-page unmap
     // emptied and a cursor reclaims at its flush)?
     constexpr bool subtree_empty(paddr table, unsigned level) const {
-        for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
-            const entry e = load(table, i);
-            switch (F::kind(e, level)) {
-                case entry_kind::empty: break;
-                case entry_kind::leaf: return false;
-                case entry_kind::table:
-                    if (!subtree_empty(F::address(e, level), level + 1)) return false;
-                    break;
-            }
-        }
-        return true;
+        return walker_type::visit_tree(*this, table, level, 0, [](const walk_entry<entry>& e) {
+            return e.kind == entry_kind::leaf ? visit_next::stop : visit_next::descend;
+        });
     }
 
     // Is every entry of the table of `level` at pa 0 (a view may check that with plain loads)?
@@ -149,29 +125,23 @@ public:
     template <class Sink>
     constexpr result<leaf_slot> find_leaf(vaddr va, Sink& sink) const {
         if (!F::va_valid(va)) return fail(error::out_of_range);
-        if constexpr (leaf_table_cache<Sink>) {
-            if (paddr t = 0; sink.cached_leaf_table(leaf_table_tag(va), t)) {
-                const std::size_t i = F::levels[last_level].index_of(va);
-                const entry e = load(t, i);
-                if (F::kind(e, last_level) != entry_kind::leaf) return fail(error::not_mapped);
-                return leaf_slot{t, i, last_level, e};
-            }
+        descent<entry> d{};
+        if (paddr t = 0; cached_leaf_table(sink, va, t)) {
+            d = walker_type::template descend<last_level, last_level>(*this, t, va);
+        } else {
+            d = walker_type::template descend<0, last_level>(*this, root_, va, [&](unsigned level, paddr t) {
+                if (level == last_level) remember(sink, va, t);
+            });
         }
-        paddr table = root_;
-        for (unsigned level = 0;; ++level) {
-            const std::size_t i = F::levels[level].index_of(va);
-            const entry e = load(table, i);
-            switch (F::kind(e, level)) {
-                case entry_kind::empty: return fail(error::not_mapped);
-                case entry_kind::leaf: return leaf_slot{table, i, level, e};
-                case entry_kind::table:
-                    table = F::address(e, level);
-                    if (level + 1 == last_level) remember(sink, va, table);
-                    break;
-            }
-        }
+        if (d.kind != entry_kind::leaf) return fail(error::not_mapped);
+        return leaf_slot{d.table, d.index, d.level, d.raw};
     }
 
+    template <class Sink>
+    static constexpr bool cached_leaf_table(Sink& sink, vaddr va, paddr& table) {
+        if constexpr (leaf_table_cache<Sink>) return sink.cached_leaf_table(leaf_table_tag(va), table);
+        else return (void)sink, (void)va, (void)table, false;
+    }
     template <class Sink>
     static constexpr void remember(Sink& sink, vaddr va, paddr leaf_table) {
         if constexpr (leaf_table_cache<Sink>) sink.remember_leaf_table(leaf_table_tag(va), leaf_table);
@@ -325,45 +295,34 @@ protected:
     template <class Sink>
     constexpr void retire_tree(paddr table, unsigned level, Sink& sink) {
         if (level < last_level) {
-            for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
-                const entry e = load(table, i);
-                if (F::kind(e, level) == entry_kind::table && mem_.owns(F::address(e, level)))
-                    retire_tree(F::address(e, level), level + 1, sink);
-            }
+            auto owned_table = [this](const walk_entry<entry>& e) {
+                return e.kind == entry_kind::table && mem_.owns(F::address(e.raw, e.level));
+            };
+            auto visit = [&](const walk_entry<entry>& e) {
+                return owned_table(e) ? visit_next::descend : visit_next::skip;
+            };
+            auto after = [&](const walk_entry<entry>& e) {
+                if (owned_table(e)) sink.retire(F::address(e.raw, e.level), e.level + 1);
+            };
+            walker_type::visit_tree(*this, table, level, 0, ~std::size_t{0}, visit, after);
         }
         sink.retire(table, level);
     }
 
+    // Frees the tables of a subtree that no TLB holds, children first; a table the policy does
+    // not own is descended but kept.
     constexpr void free_tree(paddr table, unsigned level) {
         if (level < last_level) {
-            for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
-                const entry e = load(table, i);
-                if (F::kind(e, level) == entry_kind::table) free_tree(F::address(e, level), level + 1);
-            }
+            auto visit = [](const walk_entry<entry>&) { return visit_next::descend; };
+            auto after = [this](const walk_entry<entry>& e) {
+                if (e.kind == entry_kind::table) free_owned(F::address(e.raw, e.level), e.level + 1);
+            };
+            walker_type::visit_tree(*this, table, level, 0, ~std::size_t{0}, visit, after);
         }
+        free_owned(table, level);
+    }
+    constexpr void free_owned(paddr table, unsigned level) {
         if (mem_.owns(table)) mem_.free_table(table, F::levels[level]);
-    }
-
-    static constexpr vaddr canonical(vaddr va) noexcept {
-        return F::va_valid(va) ? va : (va | ~low_mask(F::va_bits));
-    }
-
-    template <class Pre, class Post>
-    constexpr void walk_table(unsigned level, paddr table, vaddr base, std::size_t limit,
-                              Pre& pre, Post& post) const {
-        const auto& g = F::levels[level];
-        std::size_t visited = 0;
-        for (std::size_t i = 0; i < g.entries() && visited < limit; ++i) {
-            const entry e = load(table, i);
-            const entry_kind k = F::kind(e, level);
-            if (k == entry_kind::empty) continue;
-            ++visited;
-            const walk_entry<entry> we{level, i, canonical(base + i * g.span()), e, k};
-            pre(we);
-            if (k == entry_kind::table)
-                walk_table(level + 1, F::address(e, level), base + i * g.span(), limit, pre, post);
-            post(we);
-        }
     }
 };
 

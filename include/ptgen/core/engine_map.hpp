@@ -21,6 +21,7 @@ public:
     using base::load;
     using base::store;
     using base::subtree_empty;
+    using typename base::walker_type;
     using map_walk_base = engine_map_walk<F, M>;
     using engine_map_walk<F, M>::engine_map_walk;
 
@@ -130,29 +131,26 @@ protected:
     // where every table exists, the store of the leaf.
     template <unsigned Leaf, class Sink>
     constexpr status map_one(vaddr va, paddr pa, flags f, Sink& sink) {
-        paddr table = root_;
-        unsigned level = 0;
-        if constexpr (Leaf == last_level && leaf_table_cache<Sink>) {
-            if (sink.cached_leaf_table(this->leaf_table_tag(va), table)) level = Leaf;
+        descent<entry> d{};
+        paddr cached = 0;
+        if (Leaf == last_level && this->cached_leaf_table(sink, va, cached)) {
+            d = walker_type::template descend<last_level, last_level>(*this, cached, va);
+        } else {
+            d = walker_type::template descend<0, Leaf>(*this, root_, va, [&](unsigned level, paddr t) {
+                if (level == last_level) this->remember(sink, va, t);
+            });
         }
-        for (; level < Leaf; ++level) {
-            const entry e = load(table, F::levels[level].index_of(va));
-            const entry_kind k = F::kind(e, level);
-            if (k == entry_kind::leaf) return fail(error::mapped_to_huge_page);
-            if (k == entry_kind::empty) return map_with_new_tables(va, pa, Leaf, level, table, f, sink);
-            table = F::address(e, level);
-            if (level + 1 == last_level) this->remember(sink, va, table);
+        if (d.level < Leaf) {
+            if (d.kind == entry_kind::leaf) return fail(error::mapped_to_huge_page);
+            return map_with_new_tables(va, pa, Leaf, d.level, d.table, f, sink);
         }
-        const std::size_t i = F::levels[Leaf].index_of(va);
-        const entry old = load(table, i);
-        const entry_kind k = F::kind(old, Leaf);
-        if (k == entry_kind::empty) [[likely]] {
-            store(table, i, F::encode_leaf(pa, f, Leaf));
-            leaves_written(table, Leaf, i, 1);
-        } else if (k == entry_kind::leaf || !subtree_empty(F::address(old, Leaf), Leaf + 1)) {
+        if (d.kind == entry_kind::empty) [[likely]] {
+            store(d.table, d.index, F::encode_leaf(pa, f, Leaf));
+            leaves_written(d.table, Leaf, d.index, 1);
+        } else if (d.kind == entry_kind::leaf || !subtree_empty(F::address(d.raw, Leaf), Leaf + 1)) {
             return fail(error::already_mapped);
         } else {
-            place_leaf(table, i, old, F::encode_leaf(pa, f, Leaf), Leaf, va, sink);
+            place_leaf(d.table, d.index, d.raw, F::encode_leaf(pa, f, Leaf), Leaf, va, sink);
         }
         sink.changed(va);
         return {};

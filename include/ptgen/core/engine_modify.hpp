@@ -110,13 +110,9 @@ public:
     constexpr void reclaim_along(vaddr va, Sink& sink) {
         std::array<paddr, depth> path{};
         path[0] = root_;
-        unsigned level = 0;
-        while (level + 1 < depth) {
-            const entry e = load(path[level], F::levels[level].index_of(va));
-            if (F::kind(e, level) != entry_kind::table) break;
-            path[level + 1] = F::address(e, level);
-            ++level;
-        }
+        const auto d = base::walker_type::template descend<0, last_level>(
+            *this, root_, va, [&path](unsigned level, paddr t) { path[level] = t; });
+        unsigned level = d.level;
         for (; level > 0; --level) {
             const bool zero = this->table_zero(path[level], level);
             if (!zero && !table_empty(path[level], level)) break;
