@@ -15,7 +15,7 @@ namespace kernel {
 template <class Image>
 constexpr Image with_broken_leaf(Image img, ptgen::vaddr va, std::uint64_t distance = 0) {
     using F = typename Image::format;
-    const ptgen::paddr root = (F::split_roots && (va >> 63) != 0) ? img.high_root : img.root;
+    const ptgen::paddr root = ptgen::range_rules<F>::high_root_walks(va) ? img.high_root : img.root;
     const auto a = ptgen::boot::access_of(img);
     const auto d = ptgen::walker<F>::template descend<0, F::levels.size() - 1>(a, root, va);
     if (d.kind == ptgen::entry_kind::leaf) {

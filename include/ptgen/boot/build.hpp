@@ -107,7 +107,7 @@ constexpr bool map_layout(const layout<F>& l, Arena& a, paddr& root, paddr& high
     free_at_once<Arena, F> sink{a};
     for (const region& r : l.regions) {
         if (r.size == 0) continue;
-        const bool high = F::split_roots && (r.va >> 63) != 0;
+        const bool high = range_rules<F>::high_root_walks(r.va);
         engine<F, Arena> e(a, high ? high_root : root);
         auto done = e.map_linear(r.va, r.pa, r.size, r.attrs, page_limit{r.leaf_cap()}, sink);
         if (!done) {

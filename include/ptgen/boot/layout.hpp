@@ -9,6 +9,7 @@
 #include "../core/address.hpp"
 #include "../core/flags.hpp"
 #include "../core/format.hpp"
+#include "../core/range_rules.hpp"
 
 namespace ptgen::boot {
 
@@ -132,14 +133,11 @@ constexpr bool aligned(const region& r) {
 template <page_table_format F>
 constexpr bool canonical(const region& r) {
     const vaddr last = r.va + (r.size - 1);
-    return r.size == 0 || (last >= r.va && F::va_valid(r.va) && F::va_valid(last) &&
-                           ((last - r.va) >> F::va_bits) == 0);
+    return r.size == 0 || range_rules<F>::va_range_valid(r.va, last);
 }
 template <page_table_format F>
 constexpr bool pa_in_range(const region& r) {
-    const paddr last = r.pa + (r.size - 1);
-    return r.size == 0 || (last >= r.pa && geometry_of<F>::pa_valid(r.pa) &&
-                           geometry_of<F>::pa_valid(last));
+    return r.size == 0 || range_rules<F>::pa_range_valid(r.pa, r.size);
 }
 constexpr bool write_execute_allowed(const region& r) {
     return !has(r.attrs, flags::write | flags::execute) || r.allow_write_execute;

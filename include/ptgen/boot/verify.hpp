@@ -19,7 +19,7 @@ constexpr result<translation> translate(const Image& img, vaddr va) {
     using F = typename Image::format;
     using E = typename Image::entry;
     if (!F::va_valid(va)) return fail(error::out_of_range);
-    paddr table = (F::split_roots && (va >> 63) != 0) ? img.high_root : img.root;
+    paddr table = range_rules<F>::high_root_walks(va) ? img.high_root : img.root;
     for (unsigned level = 0; level < F::levels.size(); ++level) {
         const auto& g = F::levels[level];
         if (table < img.base || table - img.base + g.table_bytes() > Image::bytes)

@@ -77,10 +77,7 @@ public:
         if (size == 0 || !is_aligned(start, span) || !is_aligned(size, span))
             return fail(error::not_aligned);
         const vaddr last = start + (size - 1);
-        // As for every range: no wrap, both ends canonical, and not across the hole (which
-        // would also walk 2^64 / span root entries).
-        if (last < start || !format::va_valid(start) || !format::va_valid(last) ||
-            ((last - start) >> format::va_bits) != 0 || !pt_.serves(start) || !pt_.serves(last))
+        if (!range_rules<format>::va_range_valid(start, last) || !pt_.serves(start) || !pt_.serves(last))
             return fail(error::out_of_range);
         const auto& g = format::levels[0];
         const auto mine = pt_.engine();
@@ -236,6 +233,9 @@ private:
             retired[retired_count++] = retired_table{pa, level, zero};
         }
     };
+
+    static_assert(mutation_sink<effects> && defers_reclaim<effects> && leaf_table_cache<effects> &&
+                  reuses_zeroed_tables<effects>);
 
     PageTable& pt_;
     effects effects_{this, &pt_.leaf_memo_};

@@ -2,15 +2,18 @@
 // it maps, unmaps, protects, splits huge pages and reclaims empty tables, in constant
 // expressions and at run time alike.
 //
-// Every mutating operation runs in three phases, so that a failed call changes nothing:
-//   1. plan:    walk the range read-only, check every rule, count the tables it needs;
-//   2. reserve: allocate those tables (on failure free them again and report no_memory);
-//   3. apply:   walk again and write; this phase cannot fail.
+// Every mutating range operation runs in three phases, so that a failed call changes nothing:
+//   1. plan:    walk the range read-only, check every rule, count the tables it needs
+//               (plan_map, plan_modify: they return the first error);
+//   2. reserve: allocate those tables (table_reserve.hpp; on failure free them, no_memory);
+//   3. apply:   walk again and write (apply_map, apply_modify: they return void).
+// Single-page calls descend once and allocate before they write.
 //
-// The engine is layered, one header per family of operations: engine_base.hpp (entry access,
-// range rule, reserve, read-only traversals), engine_map_walk.hpp and engine_map.hpp (map),
-// engine_modify.hpp (unmap, protect, remap, split, reclaim), and here the tables a page_table
-// gives up at destruction.
+// One header per job: walker.hpp (every traversal), range_rules.hpp, table_reserve.hpp,
+// sink.hpp (what a mutation reports), engine_base.hpp (entry access, reading, replacement,
+// pairs, retire), engine_map_walk.hpp (plan and apply of a mapping), engine_map.hpp (map
+// calls), engine_modify.hpp (unmap, protect, remap, split, reclaim), and here the tables a
+// page_table gives up at destruction.
 #pragma once
 
 #include <cstddef>
@@ -55,7 +58,7 @@ public:
     // each link from a table it does not own to a table it owns and retires that subtree's
     // owned tables to the sink (freed after the flush that makes them unreachable). Tables it
     // does not own are descended but written only to clear such links; nothing else changes.
-    template <class SkipRootEntry, class Sink>
+    template <class SkipRootEntry, mutation_sink Sink>
     constexpr void detach_owned(SkipRootEntry&& skip_root_entry, Sink& sink) {
         auto visit = [&](const walk_entry<entry>& e) {
             if (e.kind != entry_kind::table || (e.level == 0 && skip_root_entry(e.index)))

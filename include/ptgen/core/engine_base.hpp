@@ -1,8 +1,7 @@
 // ptgen/core/engine_base.hpp: what every operation of the engine stands on: entry access
-// through the memory policy, the range rule, the table reserve of phase 2, entry replacement
-// (break-before-make), pair normalisation, and the read-only traversals (query, find_leaf,
-// walk, emptiness). The operations are layered on it: engine_map_walk.hpp, engine_map.hpp,
-// engine_modify.hpp, engine.hpp.
+// through the memory policy, the reading calls (query, find_leaf, walk, emptiness), entry
+// replacement (break-before-make), pair normalisation and the retire of unlinked tables. The
+// operations are layered on it (see engine.hpp).
 #pragma once
 
 #include <array>
@@ -15,7 +14,9 @@
 #include "format.hpp"
 #include "memory.hpp"
 #include "result.hpp"
+#include "range_rules.hpp"
 #include "sink.hpp"
+#include "table_reserve.hpp"
 #include "walker.hpp"
 
 namespace ptgen {
@@ -167,29 +168,10 @@ protected:
 
     using level_counts = std::array<std::size_t, depth>;
 
-    // Tables allocated in phase 2, kept as a list threaded through each table's entry 0
-    // (the tables are not linked anywhere yet, so nothing else reads them).
-    struct table_reserve {
-        std::array<paddr, depth> head{};
-        std::array<std::size_t, depth> count{};
-    };
+    using table_reserve = ptgen::table_reserve<F, M>;
 
     constexpr status check_range(vaddr va, std::uint64_t size) const {
-        if (size == 0 || !is_aligned(va, geo::min_page) || !is_aligned(size, geo::min_page))
-            return fail(error::not_aligned);
-        const vaddr last = va + (size - 1);
-        if (last < va || !F::va_valid(va) || !F::va_valid(last) || ((last - va) >> F::va_bits) != 0)
-            return fail(error::out_of_range);
-        return {};
-    }
-
-    // A zeroed table of `level`: one the sink keeps for reuse, or a new one from the policy.
-    template <class Sink>
-    constexpr result<paddr> new_table(unsigned level, Sink& sink) {
-        if constexpr (reuses_zeroed_tables<Sink>) {
-            if (paddr pa = 0; sink.take_zeroed_table(level, pa)) return pa;
-        }
-        return mem_.allocate_table(F::levels[level]);
+        return range_rules<F>::check_va_range(va, size);
     }
 
     // Retires a table found empty; all zero (proved by table_zero) it may be reused.
@@ -200,40 +182,6 @@ protected:
         }
         (void)zero;
         sink.retire(table, level);
-    }
-
-    template <class Sink>
-    constexpr status fill_reserve(table_reserve& r, const level_counts& need, Sink& sink) {
-        for (unsigned level = 1; level < depth; ++level) {
-            for (std::size_t n = 0; n < need[level]; ++n) {
-                auto t = new_table(level, sink);
-                // A table the format cannot point to (above its physical range) is no memory.
-                if (t && !geo::pa_valid(*t)) {
-                    mem_.free_table(*t, F::levels[level]);
-                    drain_reserve(r);
-                    return fail(error::no_memory);
-                }
-                if (!t) {
-                    drain_reserve(r);
-                    return fail(error::no_memory);
-                }
-                store(*t, 0, entry(r.head[level]));
-                r.head[level] = *t;
-                ++r.count[level];
-            }
-        }
-        return {};
-    }
-    constexpr void drain_reserve(table_reserve& r) {
-        for (unsigned level = 1; level < depth; ++level)
-            while (r.count[level] != 0) mem_.free_table(take(r, level), F::levels[level]);
-    }
-    constexpr paddr take(table_reserve& r, unsigned level) {
-        const paddr t = r.head[level];
-        r.head[level] = paddr(load(t, 0));
-        --r.count[level];
-        store(t, 0, entry{0});
-        return t;
     }
 
     // Replaces a present entry. When the output address or the entry's size changes, Arm

@@ -31,12 +31,10 @@ protected:
     using typename base::level_counts;
     using typename base::table_reserve;
     using base::check_range;
-    using base::fill_reserve;
     using base::place_leaf;
     using base::leaves_written;
     template <class GetPaddr>
     using map_job = typename map_walk_base::template map_job<GetPaddr>;
-    using map_walk_base::map_walk;
 
 public:
     // ---- mapping ---------------------------------------------------------------------
@@ -48,7 +46,7 @@ public:
     // (unless the plan found it linear, va -> va + delta, over every leaf: then the apply phase
     // writes as map_linear does); it must be a pure function. `huge_conflict` is the error for
     // an existing leaf above the target.
-    template <class GetPaddr, class Sink>
+    template <class GetPaddr, mutation_sink Sink>
     constexpr status map_region(vaddr va, GetPaddr&& get_paddr, std::uint64_t size, flags f,
                                 bool allow_huge, Sink& sink,
                                 error huge_conflict = error::already_mapped) {
@@ -57,13 +55,13 @@ public:
         map_job<GetPaddr> job{get_paddr, f, allow_huge ? ~std::uint64_t{0} : 0, huge_conflict,
                               false, 0};
         level_counts need{};
-        PTGEN_TRY((this->template map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
-        table_reserve reserve{};
-        PTGEN_TRY(fill_reserve(reserve, need, sink));
+        PTGEN_TRY(this->plan_map(0, root_, true, va, va + (size - 1), job, need));
+        table_reserve reserve(mem_);
+        PTGEN_TRY(reserve.fill(need, sink));
         // The plan saw every leaf map va to va + delta (get_paddr is pure: apply sees the same):
         // write as map_linear does, the same leaves in runs, with no get_paddr call per page.
         if (job.any_leaf && job.one_delta) job.linear = true;
-        (void)this->template map_walk<true>(0, root_, true, va, va + (size - 1), job, need, &reserve, sink);
+        this->apply_map(0, root_, va, va + (size - 1), job, reserve, sink);
         return {};
     }
 
@@ -71,7 +69,7 @@ public:
     // Knowing that, the engine counts the tables of absent subtrees without visiting their
     // entries and writes runs of leaves with one fill per table: the path boot tables (built
     // by the compiler) and large run-time maps take.
-    template <class Sink>
+    template <mutation_sink Sink>
     constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, bool allow_huge,
                                 Sink& sink, error huge_conflict = error::already_mapped) {
         return map_linear(va, pa, size, f, page_limit{allow_huge ? ~std::uint64_t{0} : 0}, sink,
@@ -79,29 +77,27 @@ public:
     }
     // The same with the largest leaf capped at limit.max_leaf bytes (the smallest pages are
     // always allowed): a region that will be re-protected in 2 MiB pieces, say.
-    template <class Sink>
+    template <mutation_sink Sink>
     constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, page_limit limit,
                                 Sink& sink, error huge_conflict = error::already_mapped) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
         PTGEN_TRY(check_range(va, size));
         if (!is_aligned(pa, geo::min_page)) return fail(error::not_aligned);
-        const paddr pa_last = pa + (size - 1);
-        if (pa_last < pa || !geo::pa_valid(pa) || !geo::pa_valid(pa_last))
-            return fail(error::out_of_range);
+        if (!range_rules<F>::pa_range_valid(pa, size)) return fail(error::out_of_range);
         const std::uint64_t delta = pa - va;
         auto linear = [delta](vaddr v) { return v + delta; };
         map_job<decltype(linear)> job{linear, f, limit.max_leaf, huge_conflict, true, delta};
         level_counts need{};
-        PTGEN_TRY((this->template map_walk<false>(0, root_, true, va, va + (size - 1), job, need, nullptr, sink)));
-        table_reserve reserve{};
-        PTGEN_TRY(fill_reserve(reserve, need, sink));
-        (void)this->template map_walk<true>(0, root_, true, va, va + (size - 1), job, need, &reserve, sink);
+        PTGEN_TRY(this->plan_map(0, root_, true, va, va + (size - 1), job, need));
+        table_reserve reserve(mem_);
+        PTGEN_TRY(reserve.fill(need, sink));
+        this->apply_map(0, root_, va, va + (size - 1), job, reserve, sink);
         return {};
     }
 
     // Maps one page of `size` (a leaf size of the format) at va to pa: one descent from the
     // root (map_one), the missing tables allocated before anything is written.
-    template <class Sink>
+    template <mutation_sink Sink>
     constexpr status map(vaddr va, paddr pa, std::uint64_t size, flags f, Sink& sink) {
         const int leaf = geo::leaf_level_for(size);
         if (leaf < 0) return fail(error::not_aligned);
@@ -109,7 +105,8 @@ public:
         if (!F::accepts(f)) return fail(error::invalid_flags);
         // (check_range, cheaper for one aligned page: its last byte cannot wrap, nor can pa's,
         // and va's last byte differs from va only in bits below the page)
-        if (!F::va_valid(va) || !F::va_valid(va + (size - 1)) || !geo::pa_valid(pa + (size - 1)))
+        if (!F::va_valid(va) || !F::va_valid(va + (size - 1)) ||
+            !range_rules<F>::pa_range_valid(pa, size))
             return fail(error::out_of_range);
         return map_at<0>(unsigned(leaf), va, pa, f, sink);
     }
@@ -165,9 +162,8 @@ protected:
                                                            Sink& sink) {
         std::array<paddr, depth + 1> fresh{};  // tables of levels level + 1 .. leaf (+1: g++ bounds)
         for (unsigned l = level + 1; l <= leaf; ++l) {
-            auto t = this->new_table(l, sink);
-            if (!t || !geo::pa_valid(*t)) {  // (a table the format cannot point to: no memory)
-                if (t) mem_.free_table(*t, F::levels[l]);
+            auto t = new_table<F>(mem_, l, sink);
+            if (!t) {
                 for (unsigned k = level + 1; k < l; ++k) mem_.free_table(fresh[k], F::levels[k]);
                 return fail(error::no_memory);
             }

@@ -1,6 +1,6 @@
-// ptgen/core/engine_map_walk.hpp: the mapping walk of the engine (plan and apply of
-// map_region and map_linear): the job, the count of absent subtrees from the geometry, the
-// per-level walk and the last-level runs.
+// ptgen/core/engine_map_walk.hpp: the two walks of a mapping (map_region, map_linear): the
+// plan (checks, counts tables; absent subtrees counted from the geometry alone) and the apply
+// (writes; cannot fail), with their last-level runs.
 #pragma once
 
 #include <array>
@@ -22,6 +22,7 @@ public:
     using base::load;
     using base::store;
     using base::subtree_empty;
+    using typename base::walker_type;
     using engine_base<F, M>::engine_base;
 
 protected:
@@ -29,20 +30,8 @@ protected:
     using base::root_;
     using typename base::level_counts;
     using typename base::table_reserve;
-    using base::take;
     using base::place_leaf;
     using base::leaves_written;
-
-    // The last byte of the run of whole entries that starts at va, within the table and [.., last].
-    static constexpr vaddr last_whole_entry(vaddr va, vaddr last, std::uint64_t span_mask,
-                                            std::size_t index, const level_geometry& g) {
-        const std::uint64_t in_table = g.entries() - index;               // entries left here
-        const std::uint64_t in_range = ((last - va) >> g.shift) + 1;     // whole or not
-        std::uint64_t n = in_table < in_range ? in_table : in_range;
-        vaddr run_last = va + ((n - 1) << g.shift) + span_mask;
-        if (run_last > last) run_last -= g.span();  // the final entry is partial
-        return run_last;
-    }
 
     template <class GetPaddr>
     struct map_job {
@@ -113,94 +102,110 @@ protected:
         for (unsigned l = level + 2; l < depth; ++l) need[l] += std::size_t(whole_blocks) * one[l];
     }
 
-    // Maps [first, last] inside the table of `level` at `table` (absent in the plan phase
-    // when the table does not exist yet: every entry then reads as empty).
-    template <bool Apply, class Job, class Sink>
-    constexpr status map_walk(unsigned level, paddr table, bool present, vaddr first,
-                              vaddr last, Job& job, level_counts& need, table_reserve* reserve,
-                              Sink& sink) {
-        const auto& g = F::levels[level];
-        const std::uint64_t span_mask = g.span() - 1;
-        if constexpr (!Apply) {
-            if (!present && job.linear) {
-                count_absent(level, first, last, job, need);
-                return {};
-            }
-            // In a last-level table every entry is whole and becomes a leaf: a tight loop.
-            if (level == last_level) {
-                return present ? plan_leaf_run<true>(table, first, last, job)
-                               : plan_leaf_run<false>(table, first, last, job);
-            }
-        } else {
-            if (level == last_level && !job.linear) {
-                apply_leaf_run(table, first, last, job, sink);
-                return {};
-            }
-        }
-        for (vaddr va = first;;) {
-            const vaddr entry_last = va | span_mask;
-            const vaddr chunk_last = entry_last < last ? entry_last : last;
-            const std::size_t i = g.index_of(va);
-            const bool whole = (va & span_mask) == 0 && chunk_last == entry_last;
-            if constexpr (Apply) {
-                // A run of whole entries that all become leaves: one fill, no per-entry walk
-                // (the plan phase proved them empty).
-                if (job.linear && whole && job.leaves_at(level) && !job.displaces) {
-                    const vaddr run_last = last_whole_entry(va, last, span_mask, i, g);
-                    const std::size_t n = std::size_t((run_last - va) >> g.shift) + 1;
-                    store_leaves(mem_.template view<entry>(table), i, n, va + job.delta, job.f,
-                                 level);
-                    leaves_written(table, level, i, n);
-                    sink.changed_run(va, n, g.span());
-                    if (run_last == last) return {};
-                    va = run_last + 1;
-                    continue;
-                }
-            }
-            const entry e = present ? load(table, i) : entry{0};
-            const entry_kind k = F::kind(e, level);
+    // Does chunk c of `level` become one leaf, and at which pa (else it goes to a table below)?
+    // The same answer in both phases: get_paddr is pure.
+    template <class Job>
+    static constexpr bool becomes_leaf(unsigned level, const chunk& c, Job& job, paddr& pa) {
+        const level_geometry& g = F::levels[level];
+        if (!c.whole || !g.leaf_allowed || (g.span() > job.max_leaf && level != last_level))
+            return false;
+        pa = job.get_paddr(c.first);
+        return is_aligned(pa, g.span());
+    }
 
-            bool placed = false;
-            if (whole && g.leaf_allowed && (g.span() <= job.max_leaf || level == last_level)) {
-                const paddr pa = job.get_paddr(va);
-                if (is_aligned(pa, g.span())) {
-                    // A table that maps nothing (left for a cursor's flush) gives way to the leaf.
-                    const bool emptied = k == entry_kind::table &&
-                                         subtree_empty(F::address(e, level), level + 1);
-                    if (k != entry_kind::empty && !emptied) return fail(error::already_mapped);
-                    if (!geo::pa_valid(pa)) return fail(error::out_of_range);
-                    if constexpr (Apply) {
-                        place_leaf(table, i, e, F::encode_leaf(pa, job.f, level), level, va, sink);
-                        sink.changed(va);
-                    } else {
-                        job.note_leaf(va, pa);
-                        job.displaces |= emptied;
-                    }
-                    placed = true;
-                } else if (level == last_level) {
-                    return fail(error::not_aligned);
-                }
-            }
-            if (!placed) {
-                if (k == entry_kind::leaf) return fail(job.huge_conflict);
-                paddr child = 0;
-                bool child_present = false;
-                if (k == entry_kind::table) {
-                    child = F::address(e, level);
-                    child_present = true;
-                } else if constexpr (Apply) {
-                    child = take(*reserve, level + 1);
-                    store(table, i, F::encode_table(child, level));
-                    child_present = true;
-                } else {
-                    ++need[level + 1];
-                }
-                PTGEN_TRY((map_walk<Apply>(level + 1, child, child_present, va, chunk_last, job,
-                                           need, reserve, sink)));
-            }
-            if (chunk_last == last) return {};
-            va = chunk_last + 1;
+    // Plan: checks mapping [first, last] inside the table of `level` at `table` (absent when
+    // the table does not exist yet: every entry then reads as empty) and counts the tables.
+    template <class Job>
+    constexpr status plan_map(unsigned level, paddr table, bool present, vaddr first, vaddr last,
+                              Job& job, level_counts& need) const {
+        if (!present && job.linear) {
+            count_absent(level, first, last, job, need);
+            return {};
         }
+        // In a last-level table every entry is whole and becomes a leaf: a tight loop.
+        if (level == last_level) {
+            return present ? plan_leaf_run<true>(table, first, last, job)
+                           : plan_leaf_run<false>(table, first, last, job);
+        }
+        return walker_type::for_each_chunk(level, first, last, [&](const chunk& c) -> status {
+            const entry e = present ? load(table, c.index) : entry{0};
+            const entry_kind k = F::kind(e, level);
+            if (paddr pa = 0; becomes_leaf(level, c, job, pa)) {
+                // A table that maps nothing (left for a cursor's flush) gives way to the leaf.
+                const bool emptied = k == entry_kind::table &&
+                                     subtree_empty(F::address(e, level), level + 1);
+                if (k != entry_kind::empty && !emptied) return fail(error::already_mapped);
+                if (!geo::pa_valid(pa)) return fail(error::out_of_range);
+                job.note_leaf(c.first, pa);
+                job.displaces |= emptied;
+                return {};
+            }
+            if (k == entry_kind::leaf) return fail(job.huge_conflict);
+            if (k == entry_kind::table)
+                return plan_map(level + 1, F::address(e, level), true, c.first, c.last, job, need);
+            ++need[level + 1];
+            return plan_map(level + 1, 0, false, c.first, c.last, job, need);
+        });
+    }
+
+    // Apply (after the plan succeeded and the reserve holds what it counted): cannot fail.
+    template <class Job, class Sink>
+    constexpr void apply_map(unsigned level, paddr table, vaddr first, vaddr last, Job& job,
+                             table_reserve& reserve, Sink& sink) {
+        if (level == last_level && !job.linear) return apply_leaf_run(table, first, last, job, sink);
+        if (job.linear && !job.displaces && job.leaves_at(level))
+            return apply_linear_leaves(level, table, first, last, job, reserve, sink);
+        walker_type::for_each_chunk(level, first, last, [&](const chunk& c) {
+            apply_map_chunk(level, table, c, job, reserve, sink);
+        });
+    }
+    template <class Job, class Sink>
+    constexpr void apply_map_chunk(unsigned level, paddr table, const chunk& c, Job& job,
+                                   table_reserve& reserve, Sink& sink) {
+        const entry e = load(table, c.index);
+        if (paddr pa = 0; becomes_leaf(level, c, job, pa)) {
+            place_leaf(table, c.index, e, F::encode_leaf(pa, job.f, level), level, c.first, sink);
+            sink.changed(c.first);
+            return;
+        }
+        paddr child = 0;
+        if (F::kind(e, level) == entry_kind::table) {
+            child = F::address(e, level);
+        } else {
+            child = reserve.take(level + 1);
+            store(table, c.index, F::encode_table(child, level));
+        }
+        apply_map(level + 1, child, c.first, c.last, job, reserve, sink);
+    }
+
+    // A linear job whose whole entries of `level` all become leaves (the plan proved them
+    // empty): the partial entries at the ends go below, the whole ones between are one fill.
+    template <class Job, class Sink>
+    constexpr void apply_linear_leaves(unsigned level, paddr table, vaddr first, vaddr last,
+                                       Job& job, table_reserve& reserve, Sink& sink) {
+        const level_geometry& g = F::levels[level];
+        const std::uint64_t mask = g.span() - 1;
+        vaddr body_first = first;
+        if ((first & mask) != 0) {
+            const vaddr head_last = (first | mask) < last ? (first | mask) : last;
+            apply_map_chunk(level, table, chunk{g.index_of(first), first, head_last, false}, job,
+                            reserve, sink);
+            if (head_last == last) return;
+            body_first = head_last + 1;
+        }
+        const bool tail_partial = (last & mask) != mask;
+        const vaddr tail_first = last & ~mask;
+        if (!tail_partial || tail_first > body_first) {
+            const vaddr body_last = tail_partial ? tail_first - 1 : last;
+            const std::size_t i = g.index_of(body_first);
+            const std::size_t n = std::size_t((body_last - body_first) >> g.shift) + 1;
+            store_leaves(mem_.template view<entry>(table), i, n, body_first + job.delta, job.f, level);
+            leaves_written(table, level, i, n);
+            sink.changed_run(body_first, n, g.span());
+        }
+        if (tail_partial)
+            apply_map_chunk(level, table, chunk{g.index_of(tail_first), tail_first, last, false},
+                            job, reserve, sink);
     }
 
     // Runs of last-level entries: [first, last] inside one last-level table, where every entry

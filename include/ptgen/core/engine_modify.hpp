@@ -1,5 +1,5 @@
 // ptgen/core/engine_modify.hpp: unmap, protect and remap of the engine: the single-page
-// calls, the range calls (check, plan, reserve, apply: modify_walk), splits of huge pages and
+// calls, the range calls (check, plan_modify, reserve, apply_modify), splits of huge pages and
 // the reclaim of tables left empty.
 #pragma once
 
@@ -31,15 +31,14 @@ protected:
     using typename base::level_counts;
     using typename base::table_reserve;
     using base::check_range;
-    using base::fill_reserve;
-    using base::take;
     using base::replace_live;
     using base::leaves_written;
+    using typename base::walker_type;
 
 public:
     // Removes every mapping in [va, va + size); all of it must be mapped. Huge pages only
     // partly inside are split; tables left empty are unlinked and retired.
-    template <class Sink>
+    template <mutation_sink Sink>
     constexpr status unmap_region(vaddr va, std::uint64_t size, Sink& sink) {
         PTGEN_TRY(check_range(va, size));
         return modify(va, size, modify_job{true, flags::none}, sink);
@@ -47,7 +46,7 @@ public:
 
     // Changes the flags of every mapping in [va, va + size); all of it must be mapped. Huge
     // pages only partly inside are split (unless they already carry the new flags).
-    template <class Sink>
+    template <mutation_sink Sink>
     constexpr status protect_region(vaddr va, std::uint64_t size, flags f, Sink& sink) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
         PTGEN_TRY(check_range(va, size));
@@ -56,7 +55,7 @@ public:
 
 
     // Points the page that maps va at pa with flags f; returns the page size.
-    template <class Sink>
+    template <mutation_sink Sink>
     constexpr result<std::uint64_t> remap(vaddr va, paddr pa, flags f, Sink& sink) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
         auto slot = find_leaf(va, sink);
@@ -72,7 +71,7 @@ public:
     }
 
     // Changes the flags of the whole page that maps va; returns the page size.
-    template <class Sink>
+    template <mutation_sink Sink>
     constexpr result<std::uint64_t> protect(vaddr va, flags f, Sink& sink) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
         auto slot = find_leaf(va, sink);
@@ -88,7 +87,7 @@ public:
     // Unmaps the whole page that maps va; returns what it mapped (pa of the page's start).
     // The tables this may leave empty are reclaimed along va: at once, or when the sink can
     // defer it (a cursor: at its next flush, so that mapping the page again finds its tables).
-    template <class Sink>
+    template <mutation_sink Sink>
     constexpr result<translation> unmap(vaddr va, Sink& sink) {
         auto slot = find_leaf(va, sink);
         if (!slot) return fail(slot.err());
@@ -99,7 +98,7 @@ public:
         leaves_written(slot->table, slot->level, slot->index, 1);
         sink.changed(align_down(va, span));
         if (slot->level != 0) {
-            if constexpr (requires { sink.reclaim_later(va); }) sink.reclaim_later(va);
+            if constexpr (defers_reclaim<Sink>) sink.reclaim_later(va);
             else reclaim_along(va, sink);
         }
         return old;
@@ -134,10 +133,10 @@ private:
     constexpr status modify(vaddr va, std::uint64_t size, modify_job job, Sink& sink) {
         const vaddr last = va + (size - 1);
         level_counts need{};
-        PTGEN_TRY((modify_walk<false>(0, root_, no_leaf, va, last, job, need, nullptr, sink)));
-        table_reserve reserve{};
-        PTGEN_TRY(fill_reserve(reserve, need, sink));
-        (void)modify_walk<true>(0, root_, no_leaf, va, last, job, need, &reserve, sink);
+        PTGEN_TRY(plan_modify(0, root_, no_leaf, va, last, job, need));
+        table_reserve reserve(mem_);
+        PTGEN_TRY(reserve.fill(need, sink));
+        apply_modify(0, root_, va, last, job, reserve, sink);
         return {};
     }
 
@@ -150,68 +149,59 @@ private:
     };
     static constexpr split_leaf no_leaf{false, entry{0}, 0};
 
-    // Applies job to [first, last] inside the table of `level` (or inside virt).
-    template <bool Apply, class Sink>
-    constexpr status modify_walk(unsigned level, paddr table, split_leaf virt, vaddr first,
-                                 vaddr last, const modify_job& job, level_counts& need,
-                                 table_reserve* reserve, Sink& sink) {
-        const auto& g = F::levels[level];
-        const std::uint64_t span_mask = g.span() - 1;
+    // Does the job leave leaf e (of e_level) as it is (protect to the flags it has)?
+    static constexpr bool unchanged(const modify_job& job, entry e, unsigned e_level) {
+        return !job.unmap && F::leaf_flags(e, e_level) == job.new_flags;
+    }
+
+    // Plan: every page of [first, last] inside the table of `level` (or inside virt) must be
+    // mapped; counts the tables that splits need.
+    constexpr status plan_modify(unsigned level, paddr table, split_leaf virt, vaddr first,
+                                 vaddr last, const modify_job& job, level_counts& need) const {
         // In a real last-level table every entry is whole: no split, a tight loop.
-        if (level == last_level && !virt.active) {
-            if constexpr (Apply) {
-                modify_leaf_run(table, first, last, job, sink);
-                return {};
-            } else {
-                return plan_modify_leaf_run(table, first, last);
-            }
-        }
-        for (vaddr va = first;;) {
-            const vaddr entry_last = va | span_mask;
-            const vaddr chunk_last = entry_last < last ? entry_last : last;
-            const std::size_t i = g.index_of(va);
-            const bool whole = (va & span_mask) == 0 && chunk_last == entry_last;
-            const entry e = virt.active ? virt.raw : load(table, i);
+        if (level == last_level && !virt.active) return plan_modify_leaf_run(table, first, last);
+        return walker_type::for_each_chunk(level, first, last, [&](const chunk& c) -> status {
+            const entry e = virt.active ? virt.raw : load(table, c.index);
             const unsigned e_level = virt.active ? virt.level : level;
             const entry_kind k = virt.active ? entry_kind::leaf : F::kind(e, level);
-
             if (k == entry_kind::empty) return fail(error::not_mapped);
-            if (k == entry_kind::leaf) {
-                const bool unchanged = !job.unmap && F::leaf_flags(e, e_level) == job.new_flags;
-                if (unchanged) {
-                    // protect to the flags it already has: nothing to write, nothing to split
-                } else if (whole) {
-                    if constexpr (Apply) {
-                        store(table, i,
-                              job.unmap ? entry{0}
-                                        : F::encode_leaf(F::address(e, level), job.new_flags,
-                                                         level));
-                        sink.changed(va);
-                    }
-                } else if constexpr (!Apply) {
-                    ++need[level + 1];
-                    PTGEN_TRY((modify_walk<false>(level + 1, 0, split_leaf{true, e, e_level}, va,
-                                                  chunk_last, job, need, reserve, sink)));
-                } else {
-                    const paddr child = split(*reserve, table, i, e, level, va, sink);
-                    (void)modify_walk<true>(level + 1, child, no_leaf, va, chunk_last, job, need,
-                                            reserve, sink);
-                }
-            } else {
+            if (k == entry_kind::table)
+                return plan_modify(level + 1, F::address(e, level), no_leaf, c.first, c.last, job,
+                                   need);
+            if (c.whole || unchanged(job, e, e_level)) return {};
+            ++need[level + 1];
+            return plan_modify(level + 1, 0, split_leaf{true, e, e_level}, c.first, c.last, job,
+                               need);
+        });
+    }
+
+    // Apply (after the plan succeeded and the reserve holds its tables): cannot fail.
+    template <class Sink>
+    constexpr void apply_modify(unsigned level, paddr table, vaddr first, vaddr last,
+                                const modify_job& job, table_reserve& reserve, Sink& sink) {
+        if (level == last_level) return modify_leaf_run(table, first, last, job, sink);
+        walker_type::for_each_chunk(level, first, last, [&](const chunk& c) {
+            const entry e = load(table, c.index);
+            if (F::kind(e, level) == entry_kind::table) {
                 const paddr child = F::address(e, level);
-                PTGEN_TRY((modify_walk<Apply>(level + 1, child, no_leaf, va, chunk_last, job,
-                                              need, reserve, sink)));
-                if constexpr (Apply) {
-                    // A table whose whole span was unmapped is empty without looking.
-                    if (job.unmap && (whole || table_empty(child, level + 1))) {
-                        store(table, i, entry{0});
-                        sink.retire(child, level + 1);  // unreachable after the next flush
-                    }
+                apply_modify(level + 1, child, c.first, c.last, job, reserve, sink);
+                // A table whose whole span was unmapped is empty without looking.
+                if (job.unmap && (c.whole || table_empty(child, level + 1))) {
+                    store(table, c.index, entry{0});
+                    sink.retire(child, level + 1);  // unreachable after the next flush
                 }
+            } else if (unchanged(job, e, level)) {
+                // protect to the flags it already has: nothing to write, nothing to split
+            } else if (c.whole) {
+                store(table, c.index,
+                      job.unmap ? entry{0}
+                                : F::encode_leaf(F::address(e, level), job.new_flags, level));
+                sink.changed(c.first);
+            } else {
+                const paddr child = split(reserve, table, c.index, e, level, c.first, sink);
+                apply_modify(level + 1, child, c.first, c.last, job, reserve, sink);
             }
-            if (chunk_last == last) return {};
-            va = chunk_last + 1;
-        }
+        });
     }
 
     // Plan of unmap/protect in a last-level table: every page must be mapped.
@@ -285,7 +275,7 @@ private:
     template <class Sink>
     constexpr paddr split(table_reserve& reserve, paddr table, std::size_t i, entry e,
                           unsigned level, vaddr va, Sink& sink) {
-        const paddr child = take(reserve, level + 1);
+        const paddr child = reserve.take(level + 1);
         const auto& cg = F::levels[level + 1];
         const paddr base = F::address(e, level);
         const flags f = F::leaf_flags(e, level);

@@ -10,7 +10,11 @@
 #include "engine.hpp"
 #include "format.hpp"
 #include "memory.hpp"
+#include "range_rules.hpp"
 #include "result.hpp"
+#include "tlb_policy.hpp"
+// The one include from core/ up to tlb/: the default policy (each architecture's own in a
+// freestanding build for it) must be the same in every translation unit.
 #include "../tlb/native.hpp"
 
 namespace ptgen {
@@ -18,16 +22,10 @@ namespace ptgen {
 template <class PageTable>
 class cursor;
 
-// The part of the virtual address space a root serves. Formats with split roots (AArch64 EL1:
-// TTBR0_EL1 / TTBR1_EL1; LoongArch: PGDL / PGDH) walk the low half (VA bit 63 clear) from one
-// register and the high half from the other: a table adopted from one of an image's two roots
-// serves one half and refuses addresses of the other (out_of_range), which the MMU would never
-// look up in it. `both`: one root for the whole space (loaded in both registers where there
-// are two, or a format with one root register).
-enum class root_half : unsigned char { both, low, high };
+// (root_half, the half of the address space a root serves: core/range_rules.hpp)
 
 template <page_table_format F, class Memory, class Tlb = native_tlb<F>>
-    requires table_memory<Memory, typename F::entry_type>
+    requires table_memory<Memory, typename F::entry_type> && tlb_policy<Tlb>
 class page_table {
 public:
     using format = F;
@@ -131,7 +129,7 @@ public:
     }
     // Is va in the half of the address space this root serves?
     constexpr bool serves(vaddr va) const noexcept {
-        return half_ == root_half::both || ((va >> 63) != 0) == (half_ == root_half::high);
+        return range_rules<F>::serves(half_, va);
     }
 
     // The rules of this table (not of the format) a call's range [va, va + size) must obey,
@@ -142,8 +140,7 @@ public:
         if (half_ == root_half::both && !any_borrowed_) return {};  // every call's case but two
         if (size == 0) return {};
         const vaddr last = va + (size - 1);
-        if (last < va || !F::va_valid(va) || !F::va_valid(last) || ((last - va) >> F::va_bits) != 0)
-            return {};
+        if (!range_rules<F>::va_range_valid(va, last)) return {};
         if (!serves(va) || !serves(last)) return fail(error::out_of_range);
         if (touches_borrowed(va, size)) return fail(error::borrowed_range);
         return {};

@@ -15,7 +15,7 @@
 // policy: page_table<F, M, Tlb>, boot::adopt<F>(..., handler, tlb).
 #pragma once
 
-#include "no_tlb.hpp"
+#include "../core/tlb_policy.hpp"
 
 #if !defined(PTGEN_NATIVE_TLB)
 #if __STDC_HOSTED__

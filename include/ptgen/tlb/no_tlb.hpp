@@ -1,19 +1,5 @@
-// ptgen/tlb/no_tlb.hpp: the TLB policy for hosts and compile time: nothing to invalidate.
+// ptgen/tlb/no_tlb.hpp: the TLB policy for hosts and compile time (defined in core/, where
+// page_table's default needs it; this header stays for the include path users know).
 #pragma once
 
-#include "../core/address.hpp"
-
-namespace ptgen {
-
-// A TLB policy invalidates translations after the engine changed entries:
-//   flush_page(va)   one translation (a huge page counts as one, by any address inside it)
-//   flush_all()      every translation of this address space, and cached table entries
-//   break_before_make  true on architectures that require an entry to be invalidated and the
-//                    TLB flushed before a valid entry changes its output address or size (Arm)
-struct no_tlb {
-    static constexpr bool break_before_make = false;
-    constexpr void flush_page(vaddr) const noexcept {}
-    constexpr void flush_all() const noexcept {}
-};
-
-}  // namespace ptgen
+#include "../core/tlb_policy.hpp"
