@@ -5,6 +5,8 @@
 //               (get_entry_mut_or_create: alloc_frame + zero it), refuse a used leaf slot,
 //               store the leaf with a plain store;
 //   unmap:      walk from the root to the leaf, clear it; never free a table;
+//   protect:    walk from the root to the leaf, re-encode it;
+//   unmap_region / protect_region: one unmap / protect per page;
 //   query:      walk from the root;
 //   map_region: one map() per page, choosing 1 GiB / 2 MiB / 4 KiB greedily.
 // Tables are freed only when the whole table is dropped (free_all).
@@ -53,6 +55,32 @@ public:
         if (F::kind(*e, level) == entry_kind::empty) return fail(error::not_mapped);
         *e = entry{0};
         return F::levels[level].span();
+    }
+    // protect: the leaf that maps va rewritten with flags f; returns the page size.
+    [[gnu::noinline]] result<std::uint64_t> protect(vaddr va, flags f) {
+        entry* e = nullptr;
+        unsigned level = 0;
+        PTGEN_TRY(entry_mut(va, e, level));
+        if (F::kind(*e, level) == entry_kind::empty) return fail(error::not_mapped);
+        *e = F::encode_leaf(F::address(*e, level), f, level);
+        return F::levels[level].span();
+    }
+    // unmap_region / protect_region: one call per page (the seed's loops over the range).
+    status unmap_region(vaddr va, std::uint64_t size) {
+        for (vaddr end = va + size; va < end;) {
+            auto r = unmap(va);
+            if (!r) return fail(r.err());
+            va += *r;
+        }
+        return {};
+    }
+    status protect_region(vaddr va, std::uint64_t size, flags f) {
+        for (vaddr end = va + size; va < end;) {
+            auto r = protect(va, f);
+            if (!r) return fail(r.err());
+            va += *r;
+        }
+        return {};
     }
     // query: pa, flags and size of the page that maps va (the seed returns all three).
     struct mapping {

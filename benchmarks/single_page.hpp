@@ -6,6 +6,8 @@
 //   <format>/single_map_unmap_nb  the same with the neighbouring page mapped
 //   <format>/single_query_seq     query of consecutive 4 KiB pages of a mapped region
 //   <format>/churn                (ptgen_bench.cpp) and its seed twin
+//   seed/<format>/{query,map_region_4k,unmap_region_4k,protect_region_4k}: the seed twins of
+//                                 ptgen_bench.cpp's region workloads
 // and seed/<format>/<the same>. Included by ptgen_bench.cpp (it needs its helpers).
 #pragma once
 
@@ -177,6 +179,30 @@ void seed_churn(benchmark::State& s) {
     s.counters["frames"] = double(g_pool->live_frames() - frames_before + frames_per_table<F>(0));
 }
 
+// unmap_region / protect_region of the 1 GiB 4 KiB map (the map itself not timed).
+template <class F>
+void seed_unmap_region(benchmark::State& s) {
+    seed_table<F> pt;
+    for (auto _ : s) {
+        s.PauseTiming();
+        if (fail(s, "seed map_region", pt.map_region(va0, pa0, opt.size, map_flags, false))) break;
+        s.ResumeTiming();
+        if (fail(s, "seed unmap_region", pt.unmap_region(va0, opt.size))) break;
+    }
+    set_rate(s, double(opt.size / page));
+}
+template <class F>
+void seed_protect_region(benchmark::State& s) {
+    seed_table<F> pt;
+    if (fail(s, "seed map_region", pt.map_region(va0, pa0, opt.size, map_flags, false))) return;
+    std::size_t i = 0;
+    for (auto _ : s) {
+        const flags next = (i++ & 1) ? map_flags : r;  // every call changes every leaf
+        if (fail(s, "seed protect_region", pt.protect_region(va0, opt.size, next))) break;
+    }
+    set_rate(s, double(opt.size / page));
+}
+
 template <class F>
 void register_format() {
     auto reg = [](std::string name, auto fn) {
@@ -193,6 +219,8 @@ void register_format() {
     reg(seed + "single_query_seq", [](benchmark::State& s) { seed_query_seq<F>(s); });
     reg(seed + "query", [](benchmark::State& s) { seed_query_random<F>(s); });
     reg(seed + "map_region_4k", [](benchmark::State& s) { seed_map_region<F>(s); });
+    reg(seed + "unmap_region_4k", [](benchmark::State& s) { seed_unmap_region<F>(s); });
+    reg(seed + "protect_region_4k", [](benchmark::State& s) { seed_protect_region<F>(s); });
     reg(seed + "churn", [](benchmark::State& s) { seed_churn<F>(s); });
 }
 

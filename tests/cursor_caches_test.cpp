@@ -122,3 +122,28 @@ TEMPLATE_LIST_TEST_CASE("tables reclaimed empty are reused without the memory po
     CHECK(pool.live_frames() == root_only);
     CHECK(pool.bad_frees() == 0);
 }
+
+TEMPLATE_LIST_TEST_CASE("copy_from over root entries a single-page unmap emptied reclaims them first",
+                        "[engine][cursor][cache]", all_format_types) {
+    using F = TestType;
+    using fx = facts<F>;
+    using table = pool_table<F>;
+    constexpr std::uint64_t span = table::root_span;
+    // a root entry's range valid in the format, above the first (which holds nothing here)
+    const vaddr start = F::va_valid(2 * span - 1) ? span : 0;
+    frame_pool pool(256);
+    auto lender = make_table<F>(pool);
+    auto pt = make_table<F>(pool);
+    REQUIRE(lender.cursor().map(start + fx::page, 0x9000, fx::page, rw));
+    const auto before = pool.live_frames();
+    auto c = pt.cursor();
+    REQUIRE(c.map(start, 0x8000, fx::page, rw));
+    REQUIRE(c.unmap(start));               // its tables wait for the flush
+    REQUIRE(c.copy_from(lender, start, span));
+    CHECK(c.reclaims_pending() == 0);
+    c.flush();
+    CHECK(pool.live_frames() == before);   // the emptied tables went at the flush, none leaked
+    CHECK(pt.query(start + fx::page)->pa == 0x9000);
+    CHECK(pt.query(start).err() == error::not_mapped);
+    CHECK(pool.bad_frees() == 0);
+}

@@ -137,6 +137,12 @@ TEMPLATE_LIST_TEST_CASE("the engine on a static_arena at run time maps, splits a
     REQUIRE(e.unmap_region(fx::biggest + fx::huge / 2 + fx::page,
                            fx::biggest - fx::huge / 2 - fx::page, sink));
     REQUIRE(e.unmap_region(4 * fx::biggest, 3 * fx::page, sink));
+    // single-page unmaps reclaim at once with this sink; the first leaves its table non-empty
+    REQUIRE(e.map(8 * fx::biggest, 0, fx::page, rw, sink));
+    REQUIRE(e.map(8 * fx::biggest + fx::page, 0, fx::page, rw, sink));
+    REQUIRE(e.unmap(8 * fx::biggest + fx::page, sink));
+    CHECK(e.query(8 * fx::biggest)->pa == 0);
+    REQUIRE(e.unmap(8 * fx::biggest, sink));
     CHECK(arena->tables_in_use() == 1);  // emptied tables went back at once
 }
 
@@ -290,6 +296,26 @@ TEST_CASE("boot register values name the root at run time", "[engine][registers]
     CHECK(la.pgdl == low);
     CHECK(la.pgdh == high);
     CHECK(la.pwcl == loongarch64::la64_4level::pwcl());
+}
+
+TEMPLATE_LIST_TEST_CASE("registers::named() lists every register value of the boot registers",
+                        "[engine][registers]", all_format_types) {
+    using F = TestType;
+    volatile paddr v_low = 0x8000'0000, v_high = 0x8000'4000;
+    const auto regs = F::boot_registers(v_low, v_high);
+    const auto named = regs.named();
+    static_assert(sizeof(regs) >= named.size() * sizeof(std::uint32_t));
+    bool root_named = false;
+    for (const auto& r : named) {
+        CHECK(std::string(r.name).size() > 0);
+        // the root is in the register that names it (satp and ttbr hold it shifted or masked)
+        root_named |= r.value == v_low || r.value == (v_low >> 12) || (r.value & ~0xfffull) == v_low ||
+                      (r.value & 0xfff'ffff'ffffull) == (v_low >> 12);
+    }
+    CHECK(root_named);
+    for (std::size_t i = 0; i < named.size(); ++i)
+        for (std::size_t j = i + 1; j < named.size(); ++j)
+            CHECK(std::string(named[i].name) != std::string(named[j].name));
 }
 
 TEST_CASE("every error has a name; the sizes literals are what they say", "[engine][errors]") {

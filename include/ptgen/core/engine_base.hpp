@@ -176,11 +176,11 @@ protected:
 
     // Retires a table found empty; all zero (proved by table_zero) it may be reused.
     template <class Sink>
-    static constexpr void retire_emptied(paddr table, unsigned level, bool zero, Sink& sink) {
+    static constexpr void retire_emptied(paddr table, unsigned level, [[maybe_unused]] bool zero,
+                                         Sink& sink) {
         if constexpr (reuses_zeroed_tables<Sink>) {
             if (zero) return sink.retire_zeroed(table, level);
         }
-        (void)zero;
         sink.retire(table, level);
     }
 

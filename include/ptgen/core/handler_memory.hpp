@@ -77,18 +77,16 @@ public:
         void store(std::size_t i, E e) const noexcept {
             std::atomic_ref<E>(entries[i]).store(e, std::memory_order_release);
         }
-        // Plain loads, eight entries a step: only the owner writes a table that holds no
-        // valid entry (walkers set A/D bits in valid entries only), and one that holds some is
-        // not all zero whatever the loads see.
+        // Plain loads, an early exit every eight entries: only the owner writes a table that
+        // holds no valid entry (walkers set A/D bits in valid entries only), and one that holds
+        // some is not all zero whatever the loads see.
         bool all_zero(std::size_t n) const noexcept {
-            std::size_t k = 0;
-            for (; k + 8 <= n; k += 8) {
-                const E* p = entries + k;
-                if ((p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7]) != 0) return false;
+            E any = 0;
+            for (std::size_t k = 0; k < n; ++k) {
+                any |= entries[k];
+                if ((k & 7) == 7 && any != 0) return false;
             }
-            for (; k < n; ++k)
-                if (entries[k] != 0) return false;
-            return true;
+            return any == 0;
         }
         void fill(std::size_t i, std::size_t n, E e0, E stride) const noexcept {
             for (std::size_t k = 0; k < n; ++k, e0 += stride)
@@ -149,15 +147,9 @@ private:
         }
         // Zeroed with volatile stores (never turned into a memset call a freestanding kernel may
         // lack), a word at a time: byte stores made zeroing the largest cost of a 4 KiB map.
-        void* table = detail::as_pointer(handler_.phys_to_virt(pa));
-        const std::size_t bytes = g.table_bytes();
-        if (reinterpret_cast<std::uintptr_t>(table) % 8 == 0 && bytes % 8 == 0) {
-            auto* words = static_cast<volatile std::uint64_t*>(table);
-            for (std::size_t i = 0; i < bytes / 8; ++i) words[i] = 0;
-        } else {
-            auto* b = static_cast<volatile unsigned char*>(table);
-            for (std::size_t i = 0; i < bytes; ++i) b[i] = 0;
-        }
+        // (Every table of every format is a whole number of 8-byte words, 8-byte aligned.)
+        auto* words = static_cast<volatile std::uint64_t*>(detail::as_pointer(handler_.phys_to_virt(pa)));
+        for (std::size_t i = 0; i < g.table_bytes() / 8; ++i) words[i] = 0;
         return pa;
     }
 

@@ -53,9 +53,7 @@ concept reuses_zeroed_tables = requires(S& s, unsigned level, paddr pa) {
 };
 
 // The cache of sinks that keep none.
-struct no_leaf_table_cache {
-    constexpr void remember_leaf_table(vaddr, paddr) const noexcept {}
-};
+struct no_leaf_table_cache {};
 
 // The sink for callers that have no TLB to maintain (compile-time builds, tables not live):
 // empty tables are freed at once.
