@@ -77,16 +77,18 @@ public:
         void store(std::size_t i, E e) const noexcept {
             std::atomic_ref<E>(entries[i]).store(e, std::memory_order_release);
         }
-        // Plain loads, an early exit every eight entries: only the owner writes a table that
-        // holds no valid entry (walkers set A/D bits in valid entries only), and one that holds
-        // some is not all zero whatever the loads see.
+        // Plain loads, eight entries a step: only the owner writes a table that holds no
+        // valid entry (walkers set A/D bits in valid entries only), and one that holds some is
+        // not all zero whatever the loads see.
         bool all_zero(std::size_t n) const noexcept {
-            E any = 0;
-            for (std::size_t k = 0; k < n; ++k) {
-                any |= entries[k];
-                if ((k & 7) == 7 && any != 0) return false;
+            std::size_t k = 0;
+            for (; k + 8 <= n; k += 8) {
+                const E* p = entries + k;
+                if ((p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7]) != 0) return false;
             }
-            return any == 0;
+            E rest = 0;  // (a table of other than a multiple of 8 entries)
+            for (; k < n; ++k) rest |= entries[k];
+            return rest == 0;
         }
         void fill(std::size_t i, std::size_t n, E e0, E stride) const noexcept {
             for (std::size_t k = 0; k < n; ++k, e0 += stride)
