@@ -69,7 +69,8 @@ def load(path):
         if b.get("run_type", "iteration") != "iteration":
             continue
         name = b.get("run_name", b["name"]).split("/manual_time")[0]
-        if "/" not in name:
+        # (seed/<format>/<workload>: the seed baseline, reported by single_page_ratios.py)
+        if "/" not in name or name.startswith("seed/"):
             continue
         fmt, workload = name.split("/", 1)
         if b.get("error_occurred"):

@@ -50,7 +50,7 @@ public:
             this->free_tree(F::address(e.raw, 0), 1);
             return visit_next::skip;
         };
-        auto nothing = [](const walk_entry<entry>&) {};
+        no_post_visit nothing;
         walker_type::visit_tree(*this, root_, 0, 0, ~std::size_t{0}, visit, nothing);
     }
 
@@ -69,7 +69,7 @@ public:
             this->retire_tree(child, e.level + 1, sink);
             return visit_next::skip;
         };
-        auto nothing = [](const walk_entry<entry>&) {};
+        no_post_visit nothing;
         walker_type::visit_tree(*this, root_, 0, 0, ~std::size_t{0}, visit, nothing);
     }
 };

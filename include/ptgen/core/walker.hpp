@@ -48,6 +48,13 @@ struct chunk {
 // What a visit_tree visitor asks next.
 enum class visit_next : unsigned char { descend, skip, stop };
 
+// The post-visit of walks that have none (skipped at compile time: boot images are walked in
+// constant expressions, where every call counts against the compiler's step limit).
+struct no_post_visit {
+    template <class E>
+    constexpr void operator()(const walk_entry<E>&) const noexcept {}
+};
+
 template <page_table_format F>
 struct walker {
     using entry = typename F::entry_type;
@@ -114,20 +121,22 @@ struct walker {
             const entry_kind k = F::kind(e, level);
             if (k == entry_kind::empty) continue;
             ++visited;
-            const walk_entry<entry> we{level, i, canonical(base + i * g.span()), e, k, table};
+            // (below the root an entry's VA stays canonical: only root entries need the fix-up)
+            const vaddr va = base + i * g.span();
+            const walk_entry<entry> we{level, i, level == 0 ? canonical(va) : va, e, k, table};
             const visit_next next = visit(we);
             if (next == visit_next::stop) return false;
             if (next == visit_next::descend && k == entry_kind::table &&
                 !visit_tree(a, F::address(e, level), level + 1, we.va, limit, visit, after))
                 return false;
-            after(we);
+            if constexpr (!std::is_same_v<std::remove_cvref_t<After>, no_post_visit>) after(we);
         }
         return true;
     }
     template <class Access, class Visit>
     static constexpr bool visit_tree(const Access& a, paddr table, unsigned level, vaddr base,
                                      Visit&& visit) {
-        auto nothing = [](const walk_entry<entry>&) {};
+        no_post_visit nothing;
         return visit_tree(a, table, level, base, ~std::size_t{0}, visit, nothing);
     }
 
