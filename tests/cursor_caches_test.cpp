@@ -147,3 +147,46 @@ TEMPLATE_LIST_TEST_CASE("copy_from over root entries a single-page unmap emptied
     CHECK(pt.query(start).err() == error::not_mapped);
     CHECK(pool.bad_frees() == 0);
 }
+
+TEMPLATE_LIST_TEST_CASE("an emptied table with stray bits in its empty entries is freed, not reused",
+                        "[engine][cursor][cache]", all_format_types) {
+    using F = TestType;
+    using fx = facts<F>;
+    using entry = typename F::entry_type;
+    constexpr unsigned last = unsigned(F::levels.size() - 1);
+    // an entry the walker reads as empty that is not 0 (bits an invalid entry ignores)
+    entry stray = 0;
+    for (unsigned b = 1; b < 8 * sizeof(entry) && stray == 0; ++b)
+        if (F::kind(entry(entry{1} << b), last) == entry_kind::empty) stray = entry(entry{1} << b);
+    REQUIRE(stray != 0);
+    frame_pool pool(256);
+    auto pt = make_table<F>(pool);
+    const auto root_only = pool.live_frames();
+    auto c = pt.cursor();
+    const vaddr va = fx::huge;
+    REQUIRE(c.map(va, 0x10'0000, fx::page, rw));
+    const auto slot = pt.engine().find_leaf(va);
+    REQUIRE(slot);
+    const std::size_t other = (slot->index + 2) % F::levels[last].entries();  // not its pair
+    pt.engine().store(slot->table, other, stray);
+    REQUIRE(c.unmap(va));
+    // enough other emptied tables that the cursor reclaims, flushes and keeps zeroed ones;
+    // each new table, reused or not, must read as fresh: the stray one is never kept
+    const std::uint64_t stride = F::levels[last - 1].span();
+    auto map_clean = [&](std::size_t k) {
+        REQUIRE(c.map(va + k * stride, 0x10'0000, fx::page, rw));
+        const auto leaf = pt.engine().find_leaf(va + k * stride);
+        REQUIRE(leaf);
+        for (std::size_t i = 0; i < F::levels[last].entries(); ++i)
+            if ((i | 1) != (leaf->index | 1)) REQUIRE(pt.engine().load(leaf->table, i) == 0);
+    };
+    for (std::size_t k = 1; k <= 40; ++k) {
+        map_clean(k);
+        REQUIRE(c.unmap(va + k * stride));
+    }
+    for (std::size_t k = 41; k <= 80; ++k) map_clean(k);
+    for (std::size_t k = 41; k <= 80; ++k) REQUIRE(c.unmap(va + k * stride));
+    c.flush();
+    CHECK(pool.live_frames() == root_only);
+    CHECK(pool.bad_frees() == 0);
+}
