@@ -115,7 +115,8 @@ public:
 protected:
     // map_one of the leaf level `leaf`, each level its own instantiation (constant shifts).
     template <unsigned Level, class Sink>
-    constexpr status map_at(unsigned leaf, vaddr va, paddr pa, flags f, Sink& sink) {
+    [[gnu::always_inline]] constexpr status map_at(unsigned leaf, vaddr va, paddr pa, flags f,
+                                                   Sink& sink) {
         if constexpr (Level == last_level) {
             return map_one<Level>(va, pa, f, sink);
         } else {
