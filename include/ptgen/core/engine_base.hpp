@@ -214,7 +214,8 @@ protected:
 
     // After entries [i, i + n) of a last-level table were written: keep the pairs at the run's
     // ends normalised (formats with paired_leaves; the pairs inside the run are whole).
-    constexpr void leaves_written(paddr table, unsigned level, std::size_t i, std::size_t n) {
+    [[gnu::always_inline]] constexpr void leaves_written(paddr table, unsigned level, std::size_t i,
+                                                         std::size_t n) {
         if constexpr (paired_leaves<F>) {
             if (level != last_level) return;
             normalise_pair(table, i & ~std::size_t{1});
