@@ -27,10 +27,6 @@ class engine : public engine_modify<F, M> {
 public:
     using base = engine_base<F, M>;
     using typename base::entry;
-    using typename base::geo;
-    using base::depth;
-    using base::last_level;
-    using base::load;
     using base::store;
     using engine_modify<F, M>::engine_modify;
 

@@ -170,10 +170,6 @@ protected:
 
     using table_reserve = ptgen::table_reserve<F, M>;
 
-    constexpr status check_range(vaddr va, std::uint64_t size) const {
-        return range_rules<F>::check_va_range(va, size);
-    }
-
     // Retires a table found empty; all zero (proved by table_zero) it may be reused.
     template <class Sink>
     static constexpr void retire_emptied(paddr table, unsigned level, [[maybe_unused]] bool zero,

@@ -18,7 +18,6 @@ public:
     using typename base::geo;
     using base::depth;
     using base::last_level;
-    using base::load;
     using base::store;
     using base::subtree_empty;
     using typename base::walker_type;
@@ -30,7 +29,6 @@ protected:
     using base::root_;
     using typename base::level_counts;
     using typename base::table_reserve;
-    using base::check_range;
     using base::place_leaf;
     using base::leaves_written;
     template <class GetPaddr>
@@ -51,7 +49,7 @@ public:
                                 bool allow_huge, Sink& sink,
                                 error huge_conflict = error::already_mapped) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
-        PTGEN_TRY(check_range(va, size));
+        PTGEN_TRY(range_rules<F>::check_va_range(va, size));
         map_job<GetPaddr> job{get_paddr, f, allow_huge ? ~std::uint64_t{0} : 0, huge_conflict,
                               false, 0};
         level_counts need{};
@@ -81,7 +79,7 @@ public:
     constexpr status map_linear(vaddr va, paddr pa, std::uint64_t size, flags f, page_limit limit,
                                 Sink& sink, error huge_conflict = error::already_mapped) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
-        PTGEN_TRY(check_range(va, size));
+        PTGEN_TRY(range_rules<F>::check_va_range(va, size));
         if (!is_aligned(pa, geo::min_page)) return fail(error::not_aligned);
         if (!range_rules<F>::pa_range_valid(pa, size)) return fail(error::out_of_range);
         const std::uint64_t delta = pa - va;
@@ -103,9 +101,7 @@ public:
         if (leaf < 0) return fail(error::not_aligned);
         if (!is_aligned(va | pa, size)) return fail(error::not_aligned);
         if (!F::accepts(f)) return fail(error::invalid_flags);
-        // (check_range, cheaper for one aligned page: its last byte cannot wrap, nor can pa's,
-        // and va's last byte differs from va only in bits below the page)
-        if (!F::va_valid(va) || !F::va_valid(va + (size - 1)) ||
+        if (!range_rules<F>::va_range_valid(va, va + (size - 1)) ||
             !range_rules<F>::pa_range_valid(pa, size))
             return fail(error::out_of_range);
         return map_at<0>(unsigned(leaf), va, pa, f, sink);

@@ -27,7 +27,6 @@ public:
 
 protected:
     using base::mem_;
-    using base::root_;
     using typename base::level_counts;
     using typename base::table_reserve;
     using base::place_leaf;

@@ -30,7 +30,6 @@ protected:
     using base::root_;
     using typename base::level_counts;
     using typename base::table_reserve;
-    using base::check_range;
     using base::replace_live;
     using base::leaves_written;
     using typename base::walker_type;
@@ -40,7 +39,7 @@ public:
     // partly inside are split; tables left empty are unlinked and retired.
     template <mutation_sink Sink>
     constexpr status unmap_region(vaddr va, std::uint64_t size, Sink& sink) {
-        PTGEN_TRY(check_range(va, size));
+        PTGEN_TRY(range_rules<F>::check_va_range(va, size));
         return modify(va, size, modify_job{true, flags::none}, sink);
     }
 
@@ -49,7 +48,7 @@ public:
     template <mutation_sink Sink>
     constexpr status protect_region(vaddr va, std::uint64_t size, flags f, Sink& sink) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
-        PTGEN_TRY(check_range(va, size));
+        PTGEN_TRY(range_rules<F>::check_va_range(va, size));
         return modify(va, size, modify_job{false, F::effective(f)}, sink);
     }
 
