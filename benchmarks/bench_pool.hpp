@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <ptgen/core/address.hpp>
+#include <ptgen/core/handler_memory.hpp>
 
 namespace ptgen::bench {
 
@@ -23,7 +24,8 @@ public:
     static constexpr paddr base = 0x1000'0000;    // below 4 GiB: every format can point here
     static constexpr std::size_t block_frames = 64;  // area for multi-frame tables (roots)
 
-    explicit frame_pool(std::size_t frames) : frames_(frames + block_frames), used_(block_frames) {
+    explicit frame_pool(std::size_t frames)
+        : frames_(frames + block_frames), used_(block_frames), meta_(frames_) {
         memory_ = static_cast<std::byte*>(std::aligned_alloc(64 * 1024, frames_ * frame));
         if (memory_ == nullptr) throw std::bad_alloc();
         std::memset(memory_, 0x5a, frames_ * frame);  // fault every page in now, not while timed
@@ -63,6 +65,7 @@ public:
         }
     }
     std::byte* memory() const noexcept { return memory_; }
+    table_meta* meta() noexcept { return meta_.data(); }
     std::size_t live_frames() const noexcept { return live_; }
     std::size_t capacity() const noexcept { return frames_ - block_frames; }
 
@@ -71,17 +74,20 @@ private:
     std::byte* memory_;
     std::vector<paddr> free_;
     std::vector<bool> used_;
+    std::vector<table_meta> meta_;  // one per frame: ptgen's count of a table's entries
     std::size_t live_ = 0;
 };
 
 // The one pool of the process and a copy of its host address (phys_to_virt is one add).
 inline frame_pool* g_pool = nullptr;
 inline std::byte* g_ram = nullptr;
+inline table_meta* g_meta = nullptr;
 
 inline void init_pool(std::size_t frames) {
     static frame_pool pool(frames);
     g_pool = &pool;
     g_ram = pool.memory();
+    g_meta = pool.meta();
 }
 
 struct pool_handler {
@@ -93,6 +99,11 @@ struct pool_handler {
     static void dealloc_frame(paddr pa) { g_pool->dealloc(pa, 1); }
     static void dealloc_frames(paddr pa, std::size_t n) { g_pool->dealloc(pa, n); }
     static void* phys_to_virt(paddr pa) { return g_ram + (pa - frame_pool::base); }
+    // A side array of table_meta indexed by frame, as a kernel keeps struct page (then ptgen
+    // knows a table is empty without scanning it).
+    static ptgen::table_meta* table_meta(paddr pa) {
+        return g_meta + (pa - frame_pool::base) / frame_pool::frame;
+    }
 };
 
 }  // namespace ptgen::bench

@@ -151,3 +151,46 @@ TEMPLATE_LIST_TEST_CASE("an adopted table of every format: destruction restores 
     CHECK(ram.pool.bad_frees() == 0);
     CHECK(ram.tables_unchanged(img));
 }
+
+// Unmapping a range that covers a boot table whole unlinks it without writing it, and frees
+// the tables ptgen allocated below it (the split of one of its huge pages).
+constexpr boot::layout<riscv::sv39> huge_layout{
+    .table_base = 0x8040'0000,
+    .regions = {boot::identity(0x4000'0000, 1_GiB, rw | global, "ram").max_page_size(2_MiB)}};
+constexpr auto huge_image = boot::build<huge_layout>();
+
+TEST_CASE("unmapping a boot table whole frees the owned tables below it", "[boot][adopt]") {
+    boot_ram ram(huge_image);
+    const auto boot_frames = ram.pool.live_frames();
+    SECTION("entries counted") {
+        auto pt = boot::adopt<riscv::sv39>(huge_image.root, huge_image.base, huge_image.bytes,
+                                           test::pool_handler{&ram.pool});
+        auto c = pt.cursor();
+        REQUIRE(c.protect_region(0x4020'1000, 4_KiB, r | global));  // splits one 2 MiB page
+        CHECK(ram.pool.live_frames() == boot_frames + 1);
+        REQUIRE(c.unmap_region(0x4000'0000, 1_GiB));
+        c.flush();
+        CHECK(pt.query(0x4020'1000).err() == error::not_mapped);
+        CHECK(ram.pool.live_frames() == boot_frames);
+        CHECK(ram.pool.bad_frees() == 0);
+        // the level-1 boot table still holds what it held, but for the split page's entry,
+        // which the split re-pointed to the table ptgen allocated
+        const auto root_entry = huge_image.tables[(huge_image.root - huge_image.base) / 8 + 1];
+        const paddr l1_pa = riscv::sv39::address(root_entry, 0);
+        const auto* l1 = static_cast<const std::uint64_t*>(ram.pool.to_virt(l1_pa));
+        const auto* boot_l1 = huge_image.tables.data() + (l1_pa - huge_image.base) / 8;
+        CHECK(l1[0] == boot_l1[0]);
+        CHECK(std::memcmp(l1 + 2, boot_l1 + 2, 510 * 8) == 0);
+        (void)pt.release();
+    }
+    SECTION("entries not counted") {
+        auto pt = boot::adopt<riscv::sv39>(huge_image.root, huge_image.base, huge_image.bytes,
+                                           test::plain_pool_handler{&ram.pool});
+        auto c = pt.cursor();
+        REQUIRE(c.protect_region(0x4020'1000, 4_KiB, r | global));
+        REQUIRE(c.unmap_region(0x4000'0000, 1_GiB));
+        c.flush();
+        CHECK(ram.pool.live_frames() == boot_frames);
+        (void)pt.release();
+    }
+}

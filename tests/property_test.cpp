@@ -1,6 +1,7 @@
 // Property test: random operation sequences on every format agree with a reference model of
 // 4 KiB pages, and the tables stay well formed (no empty table kept, every allocated frame
-// reachable, failed calls change nothing).
+// reachable, failed calls change nothing, the count of each table's entries right), with a
+// handler that keeps table_meta and with one that does not.
 #include <catch2/catch.hpp>
 #include <rapidcheck.h>
 
@@ -47,15 +48,23 @@ void check_structure(const PT& pt, const frame_pool& pool) {
     for (const auto& [pa, level] : tables) {
         frames += (F::levels[level].table_bytes() + 4095) / 4096;
         if (level != 0) RC_ASSERT(!pt.engine().table_empty(pa, level));
+        if constexpr (keeps_table_meta<typename PT::memory_type::handler_type>) {
+            const auto* raw = static_cast<const typename F::entry_type*>(pool.to_virt(pa));
+            std::uint32_t nonzero = 0;
+            for (std::size_t i = 0; i < F::levels[level].entries(); ++i) nonzero += raw[i] != 0;
+            RC_ASSERT(const_cast<frame_pool&>(pool).meta(pa)->nonzero_entries == nonzero);
+        }
     }
     RC_ASSERT(frames == pool.live_frames());
 }
 
-template <class F>
+template <class F, class Handler>
 void run_sequence(const std::vector<op>& ops) {
     using fx = facts<F>;
     frame_pool pool(4096);
-    auto pt = make_table<F>(pool);
+    auto created = page_table<F, handler_memory<Handler>>::create(Handler{&pool});
+    RC_ASSERT(created.has_value());
+    auto& pt = *created;
     reference_model model;
     // The window straddles a biggest-page boundary and huge-page boundaries around it.
     const vaddr window = fx::biggest - fx::huge;
@@ -185,7 +194,11 @@ struct Arbitrary<op> {
 TEMPLATE_LIST_TEST_CASE("random operation sequences agree with a reference model",
                         "[property]", all_format_types) {
     const bool ok = rc::check(TestType::name, [](const std::vector<op>& ops) {
-        run_sequence<TestType>(ops);
+        run_sequence<TestType, pool_handler>(ops);
     });
     CHECK(ok);
+    const bool plain_ok = rc::check(TestType::name, [](const std::vector<op>& ops) {
+        run_sequence<TestType, plain_pool_handler>(ops);
+    });
+    CHECK(plain_ok);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <ptgen/core/address.hpp>
+#include <ptgen/core/handler_memory.hpp>
 
 namespace ptgen::test {
 
@@ -19,7 +20,7 @@ public:
     static constexpr std::size_t frame = 4096;
 
     explicit frame_pool(std::size_t frames, paddr base = 0x8000'0000)
-        : base_(base), used_(frames, false) {
+        : base_(base), used_(frames, false), meta_(frames) {
         memory_ = static_cast<std::byte*>(std::aligned_alloc(64 * 1024, frames * frame));
     }
     ~frame_pool() { std::free(memory_); }
@@ -57,6 +58,8 @@ public:
         }
     }
     void* to_virt(paddr pa) const { return memory_ + (pa - base_); }
+    // The bookkeeping of the table in frame pa (a side array, one per frame).
+    table_meta* meta(paddr pa) { return &meta_[std::size_t(pa - base_) / frame]; }
     bool contains(paddr pa) const { return pa >= base_ && pa - base_ < used_.size() * frame; }
 
     std::size_t live_frames() const { return live_.size(); }
@@ -72,6 +75,7 @@ private:
     paddr base_;
     std::byte* memory_;
     std::vector<bool> used_;
+    std::vector<table_meta> meta_;
     std::set<paddr> live_;
     std::size_t allocations_ = 0;
     std::size_t fail_at_ = 0;
@@ -79,8 +83,9 @@ private:
     std::size_t bad_frees_ = 0;
 };
 
-// A stateful handler: a small handle to a pool (the page table copies the handle).
-struct pool_handler {
+// A stateful handler: a small handle to a pool (the page table copies the handle). It keeps
+// a table_meta per frame (ptgen counts each table's entries in it); plain_pool_handler does not.
+struct plain_pool_handler {
     frame_pool* pool;
     std::optional<paddr> alloc_frame() { return pool->alloc(1, frame_pool::frame); }
     std::optional<paddr> alloc_frames(std::size_t n, std::size_t align) {
@@ -89,6 +94,9 @@ struct pool_handler {
     void dealloc_frame(paddr pa) { pool->dealloc(pa, 1); }
     void dealloc_frames(paddr pa, std::size_t n) { pool->dealloc(pa, n); }
     void* phys_to_virt(paddr pa) const { return pool->to_virt(pa); }
+};
+struct pool_handler : plain_pool_handler {
+    ptgen::table_meta* table_meta(paddr pa) const { return pool->meta(pa); }
 };
 
 // A stateless handler in the seed's style: static functions over one global pool.

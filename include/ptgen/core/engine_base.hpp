@@ -90,7 +90,7 @@ public:
     }
 
     // Is every entry of the table of `level` at pa 0 (a view may check that with plain loads)?
-    constexpr bool table_zero(paddr table, unsigned level) const {
+    [[gnu::always_inline]] constexpr bool table_zero(paddr table, unsigned level) const {
         const auto view = mem_.template view<entry>(table);
         const std::size_t n = F::levels[level].entries();
         if constexpr (requires { view.all_zero(n); }) {
@@ -101,7 +101,56 @@ public:
         return true;
     }
 
-    // Is the table of `level` at pa free of any present entry?
+    // Do entries [i, i + n) of the table at pa all satisfy pred (which must not depend on
+    // the bits walkers set)? A view may answer with plain loads, which compilers vectorise.
+    template <class Pred>
+    constexpr bool all_entries(paddr table, std::size_t i, std::size_t n, Pred pred) const {
+        const auto view = mem_.template view<entry>(table);
+        if constexpr (requires { view.all_of(i, n, pred); }) {
+            if (!std::is_constant_evaluated()) return view.all_of(i, n, pred);
+        }
+        bool all = true;  // no branch per entry: the failure is rare, its place moot
+        for (std::size_t k = 0; k < n; ++k) all &= pred(view.load(i + k));
+        return all;
+    }
+
+    // The same with pred(k, entry) given the entry's place k in the run.
+    template <class Pred>
+    constexpr bool all_entries_indexed(paddr table, std::size_t i, std::size_t n, Pred pred) const {
+        const auto view = mem_.template view<entry>(table);
+        if constexpr (requires { view.all_of_indexed(i, n, pred); }) {
+            if (!std::is_constant_evaluated()) return view.all_of_indexed(i, n, pred);
+        }
+        bool all = true;
+        for (std::size_t k = 0; k < n; ++k) all &= pred(k, view.load(i + k));
+        return all;
+    }
+    // Entries [i, i + n), all leaves, become the leaves e0, e0 + stride, ... (no entry turns
+    // zero or non-zero: a count of the table's entries stays).
+    template <class View>
+    static constexpr void rewrite_leaves(const View& view, std::size_t i, std::size_t n, entry e0,
+                                         entry stride) {
+        if constexpr (requires { view.rewrite(i, n, e0, stride); }) view.rewrite(i, n, e0, stride);
+        else view.fill(i, n, e0, stride);
+    }
+
+    // Does the memory policy count the non-zero entries of the table at pa (then table_zero is
+    // one load, and a table whose count is not zero is in use: the engine leaves no non-zero
+    // entry that maps nothing)?
+    [[gnu::always_inline]] constexpr bool table_counted(paddr table) const {
+        const auto view = mem_.template view<entry>(table);
+        if constexpr (requires { view.counted(); }) {
+            if (!std::is_constant_evaluated()) return view.counted();
+        }
+        return false;
+    }
+    // May unmapping an entry of the table at pa have left it empty (for the reclaim)?
+    [[gnu::always_inline]] constexpr bool maybe_emptied(paddr table, unsigned level) const {
+        return !table_counted(table) || table_zero(table, level);
+    }
+
+    // Is the table of `level` at pa free of any present entry? (The reclaim asks more: a table
+    // is empty when all its entries are 0; a non-zero entry the walker ignores is kept.)
     constexpr bool table_empty(paddr table, unsigned level) const {
         for (std::size_t i = 0; i < F::levels[level].entries(); ++i)
             if (F::kind(load(table, i), level) != entry_kind::empty) return false;
@@ -154,11 +203,21 @@ public:
     }
 
 
-    constexpr entry load(paddr table, std::size_t i) const {
+    [[gnu::always_inline]] constexpr entry load(paddr table, std::size_t i) const {
         return mem_.template view<entry>(table).load(i);
     }
-    constexpr void store(paddr table, std::size_t i, entry e) {
+    [[gnu::always_inline]] constexpr void store(paddr table, std::size_t i, entry e) {
         mem_.template view<entry>(table).store(i, e);
+    }
+    // The same where the caller has just read the entry's value `old` (a view that counts the
+    // table's non-zero entries need not read it again).
+    [[gnu::always_inline]] constexpr void store(paddr table, std::size_t i, entry e, entry old) {
+        store_over(mem_.template view<entry>(table), i, e, old);
+    }
+    template <class View>
+    [[gnu::always_inline]] static constexpr void store_over(const View& view, std::size_t i, entry e, entry old) {
+        if constexpr (requires { view.store(i, e, old); }) view.store(i, e, old);
+        else (void)old, view.store(i, e);
     }
 
 
@@ -170,7 +229,7 @@ protected:
 
     using table_reserve = ptgen::table_reserve<F, M>;
 
-    // Retires a table found empty; all zero (proved by table_zero) it may be reused.
+    // Retires a table unmapping emptied; all zero (proved by table_zero) it may be reused.
     template <class Sink>
     static constexpr void retire_emptied(paddr table, unsigned level, [[maybe_unused]] bool zero,
                                          Sink& sink) {
@@ -236,18 +295,17 @@ protected:
     }
 
     // Retires the owned tables of an unlinked subtree, children first (a retire may flush and
-    // free at once; a freed table's entries are never read again).
+    // free at once; a freed table's entries are never read again). Tables it does not own are
+    // walked through (they may hold owned ones) and kept; last-level tables are not read.
     template <class Sink>
     constexpr void retire_tree(paddr table, unsigned level, Sink& sink) {
         if (level < last_level) {
-            auto owned_table = [this](const walk_entry<entry>& e) {
-                return e.kind == entry_kind::table && mem_.owns(F::address(e.raw, e.level));
-            };
-            auto visit = [&](const walk_entry<entry>& e) {
-                return owned_table(e) ? visit_next::descend : visit_next::skip;
+            auto visit = [](const walk_entry<entry>& e) {
+                return e.level + 1 < last_level ? visit_next::descend : visit_next::skip;
             };
             auto after = [&](const walk_entry<entry>& e) {
-                if (owned_table(e)) sink.retire(F::address(e.raw, e.level), e.level + 1);
+                if (e.kind == entry_kind::table && mem_.owns(F::address(e.raw, e.level)))
+                    sink.retire(F::address(e.raw, e.level), e.level + 1);
             };
             walker_type::visit_tree(*this, table, level, 0, ~std::size_t{0}, visit, after);
         }

@@ -139,7 +139,7 @@ protected:
             return map_with_new_tables(va, pa, Leaf, d.level, d.table, f, sink);
         }
         if (d.kind == entry_kind::empty) [[likely]] {
-            store(d.table, d.index, F::encode_leaf(pa, f, Leaf));
+            store(d.table, d.index, F::encode_leaf(pa, f, Leaf), d.raw);
             leaves_written(d.table, Leaf, d.index, 1);
         } else if (d.kind == entry_kind::leaf || !subtree_empty(F::address(d.raw, Leaf), Leaf + 1)) {
             return fail(error::already_mapped);
@@ -167,10 +167,10 @@ protected:
             fresh[l] = *t;
         }
         const std::size_t li = F::levels[leaf].index_of(va);
-        store(fresh[leaf], li, F::encode_leaf(pa, f, leaf));
+        store(fresh[leaf], li, F::encode_leaf(pa, f, leaf), entry{0});  // (new tables are zero)
         leaves_written(fresh[leaf], leaf, li, 1);
         for (unsigned l = leaf; l > level + 1; --l)
-            store(fresh[l - 1], F::levels[l - 1].index_of(va), F::encode_table(fresh[l], l - 1));
+            store(fresh[l - 1], F::levels[l - 1].index_of(va), F::encode_table(fresh[l], l - 1), entry{0});
         store(table, F::levels[level].index_of(va), F::encode_table(fresh[level + 1], level));
         if (leaf == last_level) this->remember(sink, va, fresh[leaf]);
         sink.changed(va);

@@ -21,7 +21,6 @@ public:
     using base::last_level;
     using base::load;
     using base::store;
-    using base::table_empty;
     using base::find_leaf;
     using engine_map<F, M>::engine_map;
 
@@ -77,7 +76,7 @@ public:
         if (!slot) return fail(slot.err());
         const std::uint64_t span = geo::span(slot->level);
         store(slot->table, slot->index,
-              F::encode_leaf(F::address(slot->raw, slot->level), f, slot->level));
+              F::encode_leaf(F::address(slot->raw, slot->level), f, slot->level), slot->raw);
         leaves_written(slot->table, slot->level, slot->index, 1);
         sink.changed(align_down(va, span));
         return span;
@@ -93,10 +92,10 @@ public:
         const std::uint64_t span = geo::span(slot->level);
         const translation old{F::address(slot->raw, slot->level),
                               F::leaf_flags(slot->raw, slot->level), span};
-        store(slot->table, slot->index, entry{0});
+        store(slot->table, slot->index, entry{0}, slot->raw);
         leaves_written(slot->table, slot->level, slot->index, 1);
         sink.changed(align_down(va, span));
-        if (slot->level != 0) {
+        if (slot->level != 0 && this->maybe_emptied(slot->table, slot->level)) {
             if constexpr (defers_reclaim<Sink>) sink.reclaim_later(va);
             else reclaim_along(va, sink);
         }
@@ -112,10 +111,9 @@ public:
             *this, root_, va, [&path](unsigned level, paddr t) { path[level] = t; });
         unsigned level = d.level;
         for (; level > 0; --level) {
-            const bool zero = this->table_zero(path[level], level);
-            if (!zero && !table_empty(path[level], level)) break;
+            if (!this->table_zero(path[level], level)) break;
             store(path[level - 1], F::levels[level - 1].index_of(va), entry{0});
-            this->retire_emptied(path[level], level, zero, sink);
+            this->retire_emptied(path[level], level, true, sink);
         }
     }
 
@@ -183,11 +181,18 @@ private:
             const entry e = load(table, c.index);
             if (F::kind(e, level) == entry_kind::table) {
                 const paddr child = F::address(e, level);
+                if (job.unmap && c.whole) {
+                    // The whole subtree goes: unlinked, its entries left as they are (no walker
+                    // reaches them after the flush that precedes the frees; a table ptgen does
+                    // not own is not written).
+                    store(table, c.index, entry{0}, e);
+                    this->retire_tree(child, level + 1, sink);
+                    return;
+                }
                 apply_modify(level + 1, child, c.first, c.last, job, reserve, sink);
-                // A table whose whole span was unmapped is empty without looking.
-                if (job.unmap && (c.whole || table_empty(child, level + 1))) {
-                    store(table, c.index, entry{0});
-                    sink.retire(child, level + 1);  // unreachable after the next flush
+                if (job.unmap && this->table_zero(child, level + 1)) {
+                    store(table, c.index, entry{0}, e);
+                    this->retire_emptied(child, level + 1, true, sink);  // unreachable after the next flush
                 }
             } else if (unchanged(job, e, level)) {
                 // protect to the flags it already has: nothing to write, nothing to split
@@ -209,10 +214,8 @@ private:
         const auto& g = F::levels[last_level];
         const std::size_t i0 = g.index_of(first);
         const std::size_t n = std::size_t((last - first) >> g.shift) + 1;
-        bool all_leaves = true;  // no branch per entry: the failure is rare, its place moot
-        for (std::size_t k = 0; k < n; ++k)
-            all_leaves &= F::kind(load(table, i0 + k), last_level) == entry_kind::leaf;
-        if (!all_leaves) return fail(error::not_mapped);
+        const auto is_leaf = [](entry e) { return F::kind(e, last_level) == entry_kind::leaf; };
+        if (!this->all_entries(table, i0, n, is_leaf)) return fail(error::not_mapped);
         return {};
     }
 
@@ -247,23 +250,21 @@ private:
         std::size_t m = 0;
         if (n >= 4 && entry(old0 + (n - 1) * old_stride) == F::encode_leaf(a_end, f0, last_level) &&
             entry(new0 + (n - 1) * new_stride) == F::encode_leaf(a_end, nf, last_level)) {
-            entry expect = e0, put = new0;
-            if (f0 == nf) {  // unchanged leaves: nothing to write
-                for (; m < n && view.load(i0 + m) == expect; ++m) expect += old_stride;
-            } else {
-                for (; m < n && view.load(i0 + m) == expect; ++m) {
-                    view.store(i0 + m, put);
-                    expect += old_stride;
-                    put += new_stride;
+            // Is the whole run affine? (one branch-free pass) Then one pass writes it.
+            const auto k_th = [=](std::size_t k, entry e) { return e == entry(e0 + k * old_stride); };
+            if (this->all_entries_indexed(table, i0, n, k_th)) {
+                m = n;
+                if (f0 != nf) {
+                    this->rewrite_leaves(view, i0, n, new0, new_stride);
+                    sink.changed_run(first, n, span);
                 }
-                sink.changed_run(first, m, span);
             }
         }
         for (std::size_t k = m; k < n; ++k) {
             const entry e = view.load(i0 + k);
             if (F::leaf_flags(e, last_level) == job.new_flags) continue;
-            view.store(i0 + k,
-                       F::encode_leaf(F::address(e, last_level), job.new_flags, last_level));
+            this->store_over(view, i0 + k,
+                             F::encode_leaf(F::address(e, last_level), job.new_flags, last_level), e);
             sink.changed(first + (vaddr(k) << g.shift));
         }
         leaves_written(table, last_level, i0, n);
@@ -279,7 +280,7 @@ private:
         const paddr base = F::address(e, level);
         const flags f = F::leaf_flags(e, level);
         for (std::size_t j = 0; j < cg.entries(); ++j)
-            store(child, j, F::encode_leaf(base + j * cg.span(), f, level + 1));
+            store(child, j, F::encode_leaf(base + j * cg.span(), f, level + 1), entry{0});  // (a new table)
         replace_live(table, i, F::encode_table(child, level), align_down(va, F::levels[level].span()),
                      true, sink);
         return child;

@@ -19,6 +19,9 @@ inline constexpr std::size_t frame_size = 4096;
 //   alloc_frames(num, align) -> optional-like paddr, num contiguous frames aligned to align
 //   dealloc_frame(pa), dealloc_frames(pa, num)
 //   phys_to_virt(pa) -> pointer (void* or any object pointer) where the frame is accessible
+// and, optionally,
+//   table_meta(pa) -> ptgen::table_meta*, the bookkeeping of the table in frame pa (kept beside
+//   the frames, as Linux keeps it in struct page; nullptr: none for this frame)
 namespace handler_needs {
 template <class H>
 concept alloc_frame = requires(H& h) {
@@ -37,6 +40,19 @@ concept dealloc_frames = requires(H& h, paddr pa, std::size_t n) { h.dealloc_fra
 template <class H>
 concept phys_to_virt = requires(H& h, paddr pa) { h.phys_to_virt(pa); };
 }  // namespace handler_needs
+
+// What ptgen keeps per table when the handler gives it room: with it, "is this table empty?"
+// is one load instead of a scan (the cost of reclaiming the table of a single-page unmap).
+// The count is right as long as only ptgen writes the table's entries (walkers set A/D bits
+// only in valid entries, which never turns an entry zero or non-zero).
+struct table_meta {
+    std::uint32_t nonzero_entries;
+};
+
+template <class H>
+concept keeps_table_meta = requires(H& h, paddr pa) {
+    { h.table_meta(pa) } -> std::same_as<table_meta*>;
+};
 
 template <class H>
 concept paging_handler = handler_needs::alloc_frame<H> && handler_needs::alloc_frames<H> &&
@@ -62,6 +78,8 @@ void* as_pointer(V v) noexcept {
 template <class Handler>
 class handler_memory {
 public:
+    using handler_type = Handler;
+
     constexpr handler_memory() { check_handler(); }
     constexpr handler_memory(Handler h) : handler_(static_cast<Handler&&>(h)) { check_handler(); }
 
@@ -71,16 +89,49 @@ public:
     template <class E>
     struct table_view {
         E* entries;
-        E load(std::size_t i) const noexcept {
+        std::uint32_t* nonzero = nullptr;  // the table's count, where the handler keeps one
+
+        [[gnu::always_inline]] E load(std::size_t i) const noexcept {
             return std::atomic_ref<E>(entries[i]).load(std::memory_order_relaxed);
         }
-        void store(std::size_t i, E e) const noexcept {
+        [[gnu::always_inline]] void store(std::size_t i, E e) const noexcept {
+            store(i, e, nonzero ? load(i) : E{0});
+        }
+        // The same where the caller has just read the entry (`old`): no second load, and no
+        // write of the count unless the entry turns zero or non-zero.
+        [[gnu::always_inline]] void store(std::size_t i, E e, E old) const noexcept {
+            if (nonzero && (e != 0) != (old != 0)) *nonzero += e != 0 ? 1u : ~0u;
             std::atomic_ref<E>(entries[i]).store(e, std::memory_order_release);
+        }
+        // Does the table keep a count of its non-zero entries (then all_zero is one load)?
+        [[gnu::always_inline]] bool counted() const noexcept { return nonzero != nullptr; }
+        [[gnu::always_inline]] bool all_zero(std::size_t n) const noexcept {
+            if (nonzero) return *nonzero == 0;
+            return scan_zero(n);
+        }
+        // Plain loads (see scan_zero): for questions the bits walkers set do not change.
+        template <class Pred>
+        bool all_of(std::size_t i, std::size_t n, Pred pred) const noexcept {
+            bool all = true;
+            for (std::size_t k = 0; k < n; ++k) all &= pred(entries[i + k]);
+            return all;
+        }
+        template <class Pred>
+        bool all_of_indexed(std::size_t i, std::size_t n, Pred pred) const noexcept {
+            bool all = true;
+            for (std::size_t k = 0; k < n; ++k) all &= pred(k, entries[i + k]);
+            return all;
+        }
+        // fill() of entries that are non-zero before and after (the count stays).
+        void rewrite(std::size_t i, std::size_t n, E e0, E stride) const noexcept {
+            for (std::size_t k = 0; k < n; ++k, e0 += stride)
+                std::atomic_ref<E>(entries[i + k]).store(e0, std::memory_order_relaxed);
+            std::atomic_thread_fence(std::memory_order_release);
         }
         // Plain loads, eight entries a step: only the owner writes a table that holds no
         // valid entry (walkers set A/D bits in valid entries only), and one that holds some is
         // not all zero whatever the loads see.
-        bool all_zero(std::size_t n) const noexcept {
+        bool scan_zero(std::size_t n) const noexcept {
             std::size_t k = 0;
             for (; k + 8 <= n; k += 8) {
                 const E* p = entries + k;
@@ -91,8 +142,12 @@ public:
             return rest == 0;
         }
         void fill(std::size_t i, std::size_t n, E e0, E stride) const noexcept {
-            for (std::size_t k = 0; k < n; ++k, e0 += stride)
+            std::uint32_t count = nonzero ? *nonzero : 0;
+            for (std::size_t k = 0; k < n; ++k, e0 += stride) {
+                if (nonzero) count += std::uint32_t(e0 != 0) - std::uint32_t(load(i + k) != 0);
                 std::atomic_ref<E>(entries[i + k]).store(e0, std::memory_order_relaxed);
+            }
+            if (nonzero) *nonzero = count;
             std::atomic_thread_fence(std::memory_order_release);
         }
     };
@@ -115,10 +170,12 @@ public:
         }
     }
 
+    // (Inlined always: every entry access makes a view, and g++ stopped inlining it once
+    // it looked up the table's count, which then cost a call per load.)
     template <class E>
-    table_view<E> view(paddr pa) const {
+    [[gnu::always_inline]] table_view<E> view(paddr pa) const {
         if constexpr (paging_handler<Handler>)
-            return {static_cast<E*>(detail::as_pointer(handler_.phys_to_virt(pa)))};
+            return {static_cast<E*>(detail::as_pointer(handler_.phys_to_virt(pa))), count_of(pa)};
         else
             return {nullptr};
     }
@@ -134,6 +191,16 @@ public:
     }
 
 private:
+    // The count of an owned table (a foreign one was written by someone else: none).
+    [[gnu::always_inline]] std::uint32_t* count_of(paddr pa) const {
+        if constexpr (keeps_table_meta<Handler>) {
+            if (owns(pa)) {
+                if (ptgen::table_meta* m = handler_.table_meta(pa)) return &m->nonzero_entries;
+            }
+        }
+        return nullptr;
+    }
+
     result<paddr> allocate_frames(const level_geometry& g) {
         const std::size_t frames = (g.table_bytes() + frame_size - 1) / frame_size;
         paddr pa{};
@@ -152,6 +219,7 @@ private:
         // (Every table of every format is a whole number of 8-byte words, 8-byte aligned.)
         auto* words = static_cast<volatile std::uint64_t*>(detail::as_pointer(handler_.phys_to_virt(pa)));
         for (std::size_t i = 0; i < g.table_bytes() / 8; ++i) words[i] = 0;
+        if (std::uint32_t* count = count_of(pa)) *count = 0;
         return pa;
     }
 

@@ -15,7 +15,9 @@ namespace ptgen {
 //   changed(va)                one leaf changed or went (the TLB must drop va's translation);
 //   changed_run(va, n, span)   n leaves of `span` bytes from va changed (runs of region calls);
 //   retire(pa, level)          a table was unlinked: free it (if the memory policy owns it) only
-//                              after the invalidation that makes it unreachable;
+//                              after the invalidation that makes it unreachable, which covers
+//                              every translation below it (the leaves of a subtree unmapped
+//                              whole are not reported one by one; a cursor flushes all);
 //   invalidate_now(va)         break-before-make: invalidate va before the entry is rewritten;
 //   break_before_make          true where the architecture requires that (Arm).
 template <class S>
