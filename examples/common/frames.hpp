@@ -53,6 +53,11 @@ public:
     }
     // Frames handed out and not freed.
     std::size_t live() const { return live_; }
+    // The bookkeeping ptgen keeps for the table in frame pa (its count of non-zero entries).
+    ptgen::table_meta* meta(ptgen::paddr pa) {
+        const std::size_t f = std::size_t((pa - base_) >> 12);
+        return f < count_ ? &meta_[f] : nullptr;
+    }
 
 private:
     bool used(std::size_t f) const { return (used_[f / 64] >> (f % 64)) & 1; }
@@ -65,6 +70,7 @@ private:
     std::size_t count_ = 0;
     std::size_t live_ = 0;
     std::uint64_t used_[max_frames / 64]{};
+    ptgen::table_meta meta_[max_frames]{};  // 128 KiB beside 128 MiB of frames
 };
 
 // The seed's PagingHandler over a frame_pool (a small handle: page tables copy it).
@@ -77,6 +83,8 @@ struct frame_handler {
     void dealloc_frame(ptgen::paddr pa) { pool->free(pa, 1); }
     void dealloc_frames(ptgen::paddr pa, std::size_t n) { pool->free(pa, n); }
     void* phys_to_virt(ptgen::paddr pa) { return reinterpret_cast<void*>(std::uintptr_t(pa)); }
+    // Room for ptgen's count of a table's entries (reclaiming an emptied table without a scan).
+    ptgen::table_meta* table_meta(ptgen::paddr pa) { return pool->meta(pa); }
 };
 
 }  // namespace kernel
