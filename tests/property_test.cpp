@@ -6,6 +6,8 @@
 #include <rapidcheck.h>
 
 #include <array>
+#include <utility>
+#include <vector>
 
 #include "support/formats.hpp"
 #include "support/reference_model.hpp"
@@ -17,7 +19,8 @@ using namespace ptgen::test;
 namespace {
 
 enum class op_kind { map_region, map_region_huge, map_linear, map_linear_huge, unmap_region,
-                     protect_region, unmap_one, protect_one, remap_one, query };
+                     protect_region, unmap_holes, protect_holes, unmap_one, protect_one,
+                     remap_one, query };
 
 struct op {
     op_kind kind;
@@ -56,6 +59,50 @@ void check_structure(const PT& pt, const frame_pool& pool) {
         }
     }
     RC_ASSERT(frames == pool.live_frames());
+}
+
+// for_each_mapping over the window reports, page by page, what the model holds, in address
+// order and clipped to the window; merged, the same pages in fewer, maximal pieces; and
+// find_next_mapped(from) is the model's first page at or after `from`.
+template <class F, class PT>
+void check_iteration(const PT& pt, const reference_model& model, vaddr window, std::uint64_t size,
+                     vaddr from) {
+    using fx = facts<F>;
+    std::vector<std::pair<vaddr, model_page>> seen;
+    vaddr next = window;
+    auto each_page = [&](const mapping& m) {
+        RC_ASSERT(m.va >= next);
+        RC_ASSERT(m.size % fx::page == 0);
+        next = m.va + m.size;
+        for (std::uint64_t off = 0; off < m.size; off += fx::page)
+            seen.push_back({m.va + off, model_page{m.pa + off, m.flags}});
+    };
+    RC_ASSERT(pt.for_each_mapping(window, size, each_page).has_value());
+    auto in_window = [&](const auto& kv) { return kv.first >= window && kv.first < window + size; };
+    std::vector<std::pair<vaddr, model_page>> expected;
+    for (const auto& kv : model.pages())
+        if (in_window(kv)) expected.push_back({kv.first, model_page{kv.second.pa, pt.query(kv.first)->flags}});
+    RC_ASSERT(seen == expected);
+    std::size_t pieces = 0, merged_pages = 0;
+    mapping last{};
+    auto merged = [&](const mapping& m) {
+        if (pieces != 0)  // maximal: a piece never continues the one before
+            RC_ASSERT(!(m.va == last.va + last.size && m.pa == last.pa + last.size && m.flags == last.flags));
+        last = m;
+        ++pieces;
+        merged_pages += m.size / fx::page;
+    };
+    RC_ASSERT(pt.for_each_mapping(window, size, merged, merge_mappings::yes).has_value());
+    RC_ASSERT(merged_pages == expected.size());
+    const auto found = pt.find_next_mapped(from);
+    const auto it = model.pages().lower_bound(from);
+    if (it == model.pages().end()) {
+        RC_ASSERT(found.is(error::not_mapped));
+    } else {
+        RC_ASSERT(found.has_value());
+        RC_ASSERT(found->va == it->first);
+        RC_ASSERT(found->pa == it->second.pa);
+    }
 }
 
 template <class F, class Handler>
@@ -115,6 +162,16 @@ void run_sequence(const std::vector<op>& ops) {
                     failed = !res;
                     break;
                 }
+                case op_kind::unmap_holes: {
+                    RC_ASSERT(c.unmap_region(va, size, skip_holes).has_value());
+                    model.unmap(va, size);
+                    break;
+                }
+                case op_kind::protect_holes: {
+                    RC_ASSERT(c.protect_region(va, size, f, skip_holes).has_value());
+                    model.protect_mapped(va, size, F::effective(f));
+                    break;
+                }
                 case op_kind::unmap_one:
                 case op_kind::protect_one:
                 case op_kind::remap_one: {
@@ -166,6 +223,7 @@ void run_sequence(const std::vector<op>& ops) {
             const vaddr probe = window + ((o.slot * 7 + k * 131) % window_pages) * fx::page;
             RC_ASSERT(pt.query(probe).has_value() == (model.find(probe) != nullptr));
         }
+        check_iteration<F>(pt, model, window, window_pages * fx::page, va);
         check_structure(pt, pool);
     }
 }
@@ -180,7 +238,8 @@ struct Arbitrary<op> {
             gen::set(&op::kind, gen::element(op_kind::map_region, op_kind::map_region_huge,
                                              op_kind::map_linear, op_kind::map_linear_huge,
                                              op_kind::map_region_huge, op_kind::unmap_region,
-                                             op_kind::protect_region, op_kind::unmap_one,
+                                             op_kind::protect_region, op_kind::unmap_holes,
+                                             op_kind::protect_holes, op_kind::unmap_one,
                                              op_kind::protect_one, op_kind::remap_one,
                                              op_kind::query)),
             gen::set(&op::slot, gen::inRange<std::size_t>(0, 4096)),

@@ -37,6 +37,11 @@ public:
     void protect(vaddr va, std::uint64_t size, flags f) {
         for (std::uint64_t off = 0; off < size; off += page) pages_[va + off].f = f;
     }
+    // protect of the pages of the range that are mapped (holes stay holes).
+    void protect_mapped(vaddr va, std::uint64_t size, flags f) {
+        for (auto it = pages_.lower_bound(va); it != pages_.end() && it->first <= va + (size - 1); ++it)
+            it->second.f = f;
+    }
     const model_page* find(vaddr va) const {
         auto it = pages_.find(va & ~(page - 1));
         return it == pages_.end() ? nullptr : &it->second;

@@ -58,13 +58,15 @@ public:
         PTGEN_TRY(pt_.admits(va, size));
         return pt_.engine().map_linear(va, pa, size, f, allow_huge, effects_);
     }
-    constexpr status unmap_region(vaddr va, std::uint64_t size) {
+    // (h = skip_holes: pages of the range that nothing maps are left alone instead of
+    // failing the call.)
+    constexpr status unmap_region(vaddr va, std::uint64_t size, holes h = holes::refuse) {
         PTGEN_TRY(pt_.admits(va, size));
-        return pt_.engine().unmap_region(va, size, effects_);
+        return pt_.engine().unmap_region(va, size, effects_, h);
     }
-    constexpr status protect_region(vaddr va, std::uint64_t size, flags f) {
+    constexpr status protect_region(vaddr va, std::uint64_t size, flags f, holes h = holes::refuse) {
         PTGEN_TRY(pt_.admits(va, size));
-        return pt_.engine().protect_region(va, size, f, effects_);
+        return pt_.engine().protect_region(va, size, f, effects_, h);
     }
 
     // Shares the root entries of `other` covering [start, start + size) (kernel half, for

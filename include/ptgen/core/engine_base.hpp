@@ -30,6 +30,12 @@ struct translation {
     friend constexpr bool operator==(const translation&, const translation&) = default;
 };
 
+// What unmap_region and protect_region do with pages of their range that nothing maps:
+// refuse (not_mapped, nothing changes) or skip them (munmap and mprotect over a partly mapped
+// range; the call is still all or nothing).
+enum class holes : bool { refuse, skip };
+inline constexpr holes skip_holes = holes::skip;
+
 // The largest leaf a mapping call may write (boot regions with a page-size cap).
 struct page_limit {
     std::uint64_t max_leaf;
@@ -276,6 +282,15 @@ protected:
             normalise_pair(table, i & ~std::size_t{1});
             if (((i + n - 1) & ~std::size_t{1}) != (i & ~std::size_t{1}))
                 normalise_pair(table, (i + n - 1) & ~std::size_t{1});
+        } else {
+            (void)table, (void)level, (void)i, (void)n;
+        }
+    }
+    // The same for every pair of the run (a run with holes: a pair inside may be half a leaf).
+    constexpr void normalise_pairs(paddr table, unsigned level, std::size_t i, std::size_t n) {
+        if constexpr (paired_leaves<F>) {
+            if (level != last_level) return;
+            for (std::size_t even = i & ~std::size_t{1}; even < i + n; even += 2) normalise_pair(table, even);
         } else {
             (void)table, (void)level, (void)i, (void)n;
         }

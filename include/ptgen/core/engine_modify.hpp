@@ -34,21 +34,24 @@ protected:
     using typename base::walker_type;
 
 public:
-    // Removes every mapping in [va, va + size); all of it must be mapped. Huge pages only
-    // partly inside are split; tables left empty are unlinked and retired.
+    // Removes every mapping in [va, va + size); all of it must be mapped (with skip_holes:
+    // what is mapped of it). Huge pages only partly inside are split; tables left empty are
+    // unlinked and retired.
     template <mutation_sink Sink>
-    constexpr status unmap_region(vaddr va, std::uint64_t size, Sink& sink) {
+    constexpr status unmap_region(vaddr va, std::uint64_t size, Sink& sink, holes h = holes::refuse) {
         PTGEN_TRY(range_rules<F>::check_va_range(va, size));
-        return modify(va, size, modify_job{true, flags::none}, sink);
+        return modify(va, size, modify_job{true, flags::none, h == holes::skip}, sink);
     }
 
-    // Changes the flags of every mapping in [va, va + size); all of it must be mapped. Huge
-    // pages only partly inside are split (unless they already carry the new flags).
+    // Changes the flags of every mapping in [va, va + size); all of it must be mapped (with
+    // skip_holes: what is mapped of it). Huge pages only partly inside are split (unless they
+    // already carry the new flags).
     template <mutation_sink Sink>
-    constexpr status protect_region(vaddr va, std::uint64_t size, flags f, Sink& sink) {
+    constexpr status protect_region(vaddr va, std::uint64_t size, flags f, Sink& sink,
+                                    holes h = holes::refuse) {
         if (!F::accepts(f)) return fail(error::invalid_flags);
         PTGEN_TRY(range_rules<F>::check_va_range(va, size));
-        return modify(va, size, modify_job{false, F::effective(f)}, sink);
+        return modify(va, size, modify_job{false, F::effective(f), h == holes::skip}, sink);
     }
 
 
@@ -124,6 +127,7 @@ private:
     struct modify_job {
         bool unmap;        // else protect
         flags new_flags;   // effective flags, for protect
+        bool skip_holes;   // else a page of the range that is not mapped fails the call
     };
 
     template <class Sink>
@@ -156,12 +160,13 @@ private:
     constexpr status plan_modify(unsigned level, paddr table, split_leaf virt, vaddr first,
                                  vaddr last, const modify_job& job, level_counts& need) const {
         // In a real last-level table every entry is whole: no split, a tight loop.
-        if (level == last_level && !virt.active) return plan_modify_leaf_run(table, first, last);
+        if (level == last_level && !virt.active)
+            return job.skip_holes ? status{} : plan_modify_leaf_run(table, first, last);
         return walker_type::for_each_chunk(level, first, last, [&](const chunk& c) -> status {
             const entry e = virt.active ? virt.raw : load(table, c.index);
             const unsigned e_level = virt.active ? virt.level : level;
             const entry_kind k = virt.active ? entry_kind::leaf : F::kind(e, level);
-            if (k == entry_kind::empty) return fail(error::not_mapped);
+            if (k == entry_kind::empty) return job.skip_holes ? status{} : fail(error::not_mapped);
             if (k == entry_kind::table)
                 return plan_modify(level + 1, F::address(e, level), no_leaf, c.first, c.last, job,
                                    need);
@@ -179,6 +184,7 @@ private:
         if (level == last_level) return modify_leaf_run(table, first, last, job, sink);
         walker_type::for_each_chunk(level, first, last, [&](const chunk& c) {
             const entry e = load(table, c.index);
+            if (F::kind(e, level) == entry_kind::empty) return;  // a hole the plan let pass
             if (F::kind(e, level) == entry_kind::table) {
                 const paddr child = F::address(e, level);
                 if (job.unmap && c.whole) {
@@ -262,12 +268,14 @@ private:
         }
         for (std::size_t k = m; k < n; ++k) {
             const entry e = view.load(i0 + k);
+            if (F::kind(e, last_level) != entry_kind::leaf) continue;  // (a hole: skip_holes)
             if (F::leaf_flags(e, last_level) == job.new_flags) continue;
             this->store_over(view, i0 + k,
                              F::encode_leaf(F::address(e, last_level), job.new_flags, last_level), e);
             sink.changed(first + (vaddr(k) << g.shift));
         }
-        leaves_written(table, last_level, i0, n);
+        if (job.skip_holes) this->normalise_pairs(table, last_level, i0, n);
+        else leaves_written(table, last_level, i0, n);
     }
 
 

@@ -9,6 +9,7 @@
 
 #include "engine.hpp"
 #include "format.hpp"
+#include "mappings.hpp"
 #include "memory.hpp"
 #include "range_rules.hpp"
 #include "result.hpp"
@@ -98,6 +99,38 @@ public:
     constexpr result<translation> query(vaddr va) const {
         if (F::va_valid(va) && !serves(va)) return fail(error::out_of_range);
         return const_engine_type(memory_, root_).query(va);
+    }
+
+    // visit(mapping) for each leaf in [va, va + size), in address order, each clipped to the
+    // range (merge_mappings::yes: neighbours that continue one another reported as one). A
+    // visitor that returns bool stops the walk by returning false.
+    template <class Visit>
+    constexpr status for_each_mapping(vaddr va, std::uint64_t size, Visit&& visit,
+                                      merge_mappings merge = merge_mappings::no) const {
+        if (size == 0) return {};
+        if (!range_rules<F>::va_range_valid(va, va + (size - 1)) || !serves(va) || !serves(va + (size - 1)))
+            return fail(error::out_of_range);
+        const auto eng = engine();
+        mapping_walk<F, const_engine_type>(eng, root_).each(va, size, visit, merge);
+        return {};
+    }
+
+    // The first mapping at or after va, up to the end of va's half of the address space
+    // (starting at va if a leaf maps it); not_mapped if there is none.
+    constexpr result<mapping> find_next_mapped(vaddr va) const {
+        if (!F::va_valid(va) || !serves(va)) return fail(error::out_of_range);
+        mapping found{};
+        bool any = false;
+        auto first = [&](const mapping& m) {
+            found = m;
+            any = true;
+            return false;
+        };
+        const auto eng = engine();
+        const vaddr end = last_of_half<F>(va);
+        mapping_walk<F, const_engine_type>(eng, root_).each(va, end - va + 1, first, merge_mappings::no);
+        if (!any) return fail(error::not_mapped);
+        return found;
     }
 
     // Calls pre(e) before and post(e) after visiting the subtree of each present entry
