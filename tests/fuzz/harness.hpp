@@ -4,8 +4,8 @@
 // the engine built into a static_arena) and a sequence of operations on it and on a second
 // table it may borrow root entries from (copy_from): map, map_region (with and without huge
 // pages, linear or scattered physical addresses), map_linear, remap, protect,
-// protect_region, unmap, unmap_region, query, copy_from, flush, any of them with the k-th
-// allocation failing. Addresses come from windows around huge-page boundaries, the bottom
+// protect_region, unmap, unmap_region (those two also with skip_holes), query, copy_from,
+// flush, any of them with the k-th allocation failing. Addresses come from windows around huge-page boundaries, the bottom
 // and the top of the address space and the non-canonical hole.
 //
 // Every call is checked against a reference model (4 KiB pages, kept as runs) that predicts
@@ -599,12 +599,12 @@ private:
         ex.ok = ex.allowed.empty();
         return ex;
     }
-    expect expect_modify(const side& s, const op& o, bool protect) const {
+    expect expect_modify(const side& s, const op& o, bool protect, bool skip_holes) const {
         if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::borrowed_range});
         if (protect && !F::accepts(o.f)) return expect::failure({error::invalid_flags});
         if (!page_aligned_range(o.va, o.size)) return expect::failure({error::not_aligned});
         if (!range_ok(o.va, o.size)) return expect::failure({error::out_of_range});
-        if (!s.m.all_mapped(key(o.va), o.size)) return expect::failure({error::not_mapped});
+        if (!skip_holes && !s.m.all_mapped(key(o.va), o.size)) return expect::failure({error::not_mapped});
         return expect::success();
     }
     // remap, protect, unmap of the page that maps va.
@@ -808,11 +808,12 @@ private:
             case op_protect_region:
             case op_unmap_region: {
                 const bool protect = o.kind == op_protect_region;
-                const expect ex = expect_modify(s, o, protect);
+                const holes h = o.huge ? holes::skip : holes::refuse;  // (the huge bit, here)
+                const expect ex = expect_modify(s, o, protect, h == holes::skip);
                 auto& c = cursor_of(s, local);
                 changed = checked(s, o, ex, [&] {
-                    return outcome_of(protect ? c.protect_region(o.va, o.size, o.f)
-                                              : c.unmap_region(o.va, o.size));
+                    return outcome_of(protect ? c.protect_region(o.va, o.size, o.f, h)
+                                              : c.unmap_region(o.va, o.size, h));
                 }).ok;
                 if (changed) {
                     if (protect) s.m.protect(key(o.va), o.size, F::effective(o.f));
