@@ -3,14 +3,17 @@
 #pragma once
 
 #include "core/address.hpp"
+#include "core/counting_handler.hpp"
 #include "core/cursor.hpp"
 #include "core/engine.hpp"
 #include "core/flags.hpp"
 #include "core/format.hpp"
 #include "core/handler_memory.hpp"
+#include "core/mappings.hpp"
 #include "core/memory.hpp"
 #include "core/page_table.hpp"
 #include "core/result.hpp"
 #include "core/static_arena.hpp"
+#include "core/table_budget.hpp"
 #include "page_tables.hpp"
 #include "tlb/no_tlb.hpp"

@@ -17,7 +17,7 @@ class cursor {
 public:
     using format = typename PageTable::format;
     static constexpr std::size_t flush_batch = 32;  // addresses before a full flush
-    static constexpr std::size_t retire_batch = 16; // unlinked tables held until a flush
+    static constexpr std::size_t retire_batch = cursor_retire_batch; // unlinked tables held until a flush
 
     constexpr explicit cursor(PageTable& pt) noexcept : pt_(pt) {}
     cursor(const cursor&) = delete;

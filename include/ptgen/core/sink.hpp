@@ -54,6 +54,10 @@ concept reuses_zeroed_tables = requires(S& s, unsigned level, paddr pa) {
     s.retire_zeroed(pa, level);
 };
 
+// The most unlinked tables a cursor holds until its flush (then as many reclaimed zero tables
+// for reuse): what a pool must have beyond the tables in the tree (core/table_budget.hpp).
+inline constexpr std::size_t cursor_retire_batch = 16;
+
 // The cache of sinks that keep none.
 struct no_leaf_table_cache {};
 

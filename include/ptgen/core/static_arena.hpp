@@ -49,6 +49,8 @@ public:
 
     constexpr paddr base() const noexcept { return base_; }
     constexpr std::size_t tables_in_use() const noexcept { return tables_; }
+    // The most tables in use at once so far (sizing a pool: compare with worst_case_tables).
+    constexpr std::size_t tables_high_water() const noexcept { return tables_high_; }
     constexpr std::size_t units_in_use() const noexcept { return used_units_; }
     // One past the highest unit ever handed out: the bytes a linker section must hold.
     constexpr std::size_t high_water_bytes() const noexcept { return high_water_ * unit_bytes; }
@@ -99,7 +101,7 @@ public:
             if (u == hint_) hint_ = u + need;
             if (u + need > high_water_) high_water_ = u + need;
             used_units_ += need;
-            ++tables_;
+            if (++tables_ > tables_high_) tables_high_ = tables_;
             return base_ + u * unit_bytes;
         }
         return fail(error::no_memory);
@@ -122,6 +124,7 @@ private:
     std::size_t high_water_ = 0;
     std::size_t used_units_ = 0;
     std::size_t tables_ = 0;
+    std::size_t tables_high_ = 0;
     Storage store_{};
 };
 
