@@ -107,8 +107,9 @@ public:
         return true;
     }
 
-    // Do entries [i, i + n) of the table at pa all satisfy pred (which must not depend on
-    // the bits walkers set)? A view may answer with plain loads, which compilers vectorise.
+    // Does pred(k, entry) hold for the k-th of entries [i, i + n) of the table at pa, for
+    // every k (pred must not depend on the bits walkers set)? A view may answer with plain
+    // loads, which compilers vectorise.
     template <class Pred>
     constexpr bool all_entries(paddr table, std::size_t i, std::size_t n, Pred pred) const {
         const auto view = mem_.template view<entry>(table);
@@ -116,18 +117,6 @@ public:
             if (!std::is_constant_evaluated()) return view.all_of(i, n, pred);
         }
         bool all = true;  // no branch per entry: the failure is rare, its place moot
-        for (std::size_t k = 0; k < n; ++k) all &= pred(view.load(i + k));
-        return all;
-    }
-
-    // The same with pred(k, entry) given the entry's place k in the run.
-    template <class Pred>
-    constexpr bool all_entries_indexed(paddr table, std::size_t i, std::size_t n, Pred pred) const {
-        const auto view = mem_.template view<entry>(table);
-        if constexpr (requires { view.all_of_indexed(i, n, pred); }) {
-            if (!std::is_constant_evaluated()) return view.all_of_indexed(i, n, pred);
-        }
-        bool all = true;
         for (std::size_t k = 0; k < n; ++k) all &= pred(k, view.load(i + k));
         return all;
     }

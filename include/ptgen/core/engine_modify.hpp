@@ -220,7 +220,7 @@ private:
         const auto& g = F::levels[last_level];
         const std::size_t i0 = g.index_of(first);
         const std::size_t n = std::size_t((last - first) >> g.shift) + 1;
-        const auto is_leaf = [](entry e) { return F::kind(e, last_level) == entry_kind::leaf; };
+        const auto is_leaf = [](std::size_t, entry e) { return F::kind(e, last_level) == entry_kind::leaf; };
         if (!this->all_entries(table, i0, n, is_leaf)) return fail(error::not_mapped);
         return {};
     }
@@ -258,7 +258,7 @@ private:
             entry(new0 + (n - 1) * new_stride) == F::encode_leaf(a_end, nf, last_level)) {
             // Is the whole run affine? (one branch-free pass) Then one pass writes it.
             const auto k_th = [=](std::size_t k, entry e) { return e == entry(e0 + k * old_stride); };
-            if (this->all_entries_indexed(table, i0, n, k_th)) {
+            if (this->all_entries(table, i0, n, k_th)) {
                 m = n;
                 if (f0 != nf) {
                     this->rewrite_leaves(view, i0, n, new0, new_stride);

@@ -113,12 +113,6 @@ public:
         template <class Pred>
         bool all_of(std::size_t i, std::size_t n, Pred pred) const noexcept {
             bool all = true;
-            for (std::size_t k = 0; k < n; ++k) all &= pred(entries[i + k]);
-            return all;
-        }
-        template <class Pred>
-        bool all_of_indexed(std::size_t i, std::size_t n, Pred pred) const noexcept {
-            bool all = true;
             for (std::size_t k = 0; k < n; ++k) all &= pred(k, entries[i + k]);
             return all;
         }
