@@ -7,6 +7,7 @@
 #include "core/cursor.hpp"
 #include "core/engine.hpp"
 #include "core/flags.hpp"
+#include "core/fork_copy.hpp"
 #include "core/format.hpp"
 #include "core/handler_memory.hpp"
 #include "core/mappings.hpp"

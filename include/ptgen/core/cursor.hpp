@@ -118,6 +118,9 @@ public:
         effects_.zeroed_count = 0;
     }
 
+    // The table this cursor changes.
+    constexpr const PageTable& table() const noexcept { return pt_; }
+
     // Addresses waiting for a flush (for tests and diagnostics).
     constexpr std::size_t pending() const noexcept { return effects_.pending_count; }
     // Addresses whose path may hold tables emptied by unmap(va), reclaimed at the next flush.
