@@ -132,6 +132,11 @@ TEMPLATE_LIST_TEST_CASE("the engine on a static_arena at run time maps, splits a
     REQUIRE(e.unmap_region(fx::biggest + fx::huge / 2, fx::page, sink));  // splits
     CHECK(e.query(fx::biggest + fx::huge / 2).is(error::not_mapped));
     CHECK(e.query(fx::biggest + fx::huge / 2 + fx::page)->pa == fx::huge / 2 + fx::page);
+    // an affine run of the split table re-encoded in one pass (the arena's fill), then back
+    REQUIRE(e.protect_region(fx::biggest + fx::huge / 2 + fx::page, 8 * fx::page, r, sink));
+    CHECK(e.query(fx::biggest + fx::huge / 2 + 8 * fx::page)->flags == F::effective(r));
+    CHECK(e.query(fx::biggest + fx::huge / 2 + 9 * fx::page)->flags == F::effective(rw));
+    REQUIRE(e.protect_region(fx::biggest + fx::huge / 2 + fx::page, 8 * fx::page, rw, sink));
     CHECK(e.unmap_region(fx::biggest, fx::biggest, sink).is(error::not_mapped));  // the hole
     REQUIRE(e.unmap_region(fx::biggest, fx::huge / 2, sink));
     REQUIRE(e.unmap_region(fx::biggest + fx::huge / 2 + fx::page,
@@ -386,7 +391,7 @@ TEMPLATE_LIST_TEST_CASE("single-page map and unmap through one long-lived cursor
     CHECK(frames == pool.live_frames());
     pt.walk(~std::size_t{0}, [&](const auto& e) {
         if (e.kind == entry_kind::table)
-            CHECK_FALSE(pt.engine().table_empty(F::address(e.raw, e.level), e.level + 1));
+            CHECK(has_present_entry(pt, F::address(e.raw, e.level), e.level + 1));
     });
     {
         auto c = pt.cursor();

@@ -50,7 +50,7 @@ void check_structure(const PT& pt, const frame_pool& pool) {
     std::size_t frames = 0;
     for (const auto& [pa, level] : tables) {
         frames += (F::levels[level].table_bytes() + 4095) / 4096;
-        if (level != 0) RC_ASSERT(!pt.engine().table_empty(pa, level));
+        if (level != 0) RC_ASSERT(has_present_entry(pt, pa, level));
         if constexpr (keeps_table_meta<typename PT::memory_type::handler_type>) {
             const auto* raw = static_cast<const typename F::entry_type*>(pool.to_virt(pa));
             std::uint32_t nonzero = 0;

@@ -66,6 +66,15 @@ TEMPLATE_LIST_TEST_CASE("a static_arena of worst_case_tables bytes serves its re
     }
     CHECK(pt->memory().tables_high_water() == budget.total);
     CHECK(pt->memory().tables_in_use() == budget.total);
+    // the count is the same evaluated at run time (and so seen by line coverage)
+    const auto at_run_time = detail::budget_of<F>(regions);
+    CHECK(at_run_time.total == budget.total);
+    CHECK(at_run_time.bytes == budget.bytes);
+    CHECK(at_run_time.bytes_with_cursors(2) == budget.bytes_with_cursors(2));
+    CHECK(at_run_time.bytes_with_cursors(1) > at_run_time.bytes);
+    CHECK(detail::regions_valid<F>(regions));
+    CHECK_FALSE(detail::regions_valid<F>(std::array{va_region{fx::outside_va, fx::page}}));
+    CHECK_FALSE(detail::regions_valid<F>(std::array{va_region{0, 0}}));
     // huge pages, splits and reclaims inside the regions never need more
     {
         auto c = pt->cursor();
@@ -87,6 +96,14 @@ TEST_CASE("counting_handler counts frames in use and the most at once", "[budget
     frame_pool pool(64);
     frame_counts counts;
     using H = counting_handler<pool_handler>;
+    {  // a root of several frames (ARMv7's 16 KiB) goes through alloc_frames / dealloc_frames
+        auto arm = page_table<arm::short_descriptor, handler_memory<H>>::create(H{pool_handler{&pool}, &counts});
+        REQUIRE(arm);
+        CHECK(counts.in_use == 4);
+    }
+    CHECK(counts.in_use == 0);
+    CHECK(counts.high_water == 4);
+    counts = {};
     auto made = page_table<riscv::sv39, handler_memory<H>>::create(H{pool_handler{&pool}, &counts});
     REQUIRE(made);
     auto& pt = *made;

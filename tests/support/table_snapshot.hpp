@@ -44,4 +44,13 @@ std::map<paddr, unsigned> reachable_tables(const PageTable& pt, bool* reached_tw
     return tables;
 }
 
+// Does the table of `level` at pa hold a present entry (a table kept in the tree must)?
+template <class PageTable>
+bool has_present_entry(const PageTable& pt, paddr table, unsigned level) {
+    using F = typename PageTable::format;
+    for (std::size_t i = 0; i < F::levels[level].entries(); ++i)
+        if (F::kind(pt.engine().load(table, i), level) != entry_kind::empty) return true;
+    return false;
+}
+
 }  // namespace ptgen::test

@@ -134,24 +134,13 @@ public:
     // entry that maps nothing)?
     [[gnu::always_inline]] constexpr bool table_counted(paddr table) const {
         const auto view = mem_.template view<entry>(table);
-        if constexpr (requires { view.counted(); }) {
-            if (!std::is_constant_evaluated()) return view.counted();
-        }
-        return false;
+        if constexpr (requires { view.counted(); }) return !std::is_constant_evaluated() && view.counted();
+        else return false;
     }
     // May unmapping an entry of the table at pa have left it empty (for the reclaim)?
     [[gnu::always_inline]] constexpr bool maybe_emptied(paddr table, unsigned level) const {
         return !table_counted(table) || table_zero(table, level);
     }
-
-    // Is the table of `level` at pa free of any present entry? (The reclaim asks more: a table
-    // is empty when all its entries are 0; a non-zero entry the walker ignores is kept.)
-    constexpr bool table_empty(paddr table, unsigned level) const {
-        for (std::size_t i = 0; i < F::levels[level].entries(); ++i)
-            if (F::kind(load(table, i), level) != entry_kind::empty) return false;
-        return true;
-    }
-
 
     // The leaf that maps va: its level and its raw entry (the seed's single-page calls act
     // on the whole entry, whatever its size).
@@ -224,14 +213,12 @@ protected:
 
     using table_reserve = ptgen::table_reserve<F, M>;
 
-    // Retires a table unmapping emptied; all zero (proved by table_zero) it may be reused.
+    // Retires a table unmapping emptied: all zero (proved by table_zero, the rule of emptiness),
+    // it may be reused without zeroing.
     template <class Sink>
-    static constexpr void retire_emptied(paddr table, unsigned level, [[maybe_unused]] bool zero,
-                                         Sink& sink) {
-        if constexpr (reuses_zeroed_tables<Sink>) {
-            if (zero) return sink.retire_zeroed(table, level);
-        }
-        sink.retire(table, level);
+    static constexpr void retire_emptied(paddr table, unsigned level, Sink& sink) {
+        if constexpr (reuses_zeroed_tables<Sink>) sink.retire_zeroed(table, level);
+        else sink.retire(table, level);
     }
 
     // Replaces a present entry. When the output address or the entry's size changes, Arm

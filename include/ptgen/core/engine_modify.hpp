@@ -116,7 +116,7 @@ public:
         for (; level > 0; --level) {
             if (!this->table_zero(path[level], level)) break;
             store(path[level - 1], F::levels[level - 1].index_of(va), entry{0});
-            this->retire_emptied(path[level], level, true, sink);
+            this->retire_emptied(path[level], level, sink);
         }
     }
 
@@ -198,7 +198,7 @@ private:
                 apply_modify(level + 1, child, c.first, c.last, job, reserve, sink);
                 if (job.unmap && this->table_zero(child, level + 1)) {
                     store(table, c.index, entry{0}, e);
-                    this->retire_emptied(child, level + 1, true, sink);  // unreachable after the next flush
+                    this->retire_emptied(child, level + 1, sink);  // unreachable after the next flush
                 }
             } else if (unchanged(job, e, level)) {
                 // protect to the flags it already has: nothing to write, nothing to split
