@@ -10,8 +10,8 @@
 // Single-page calls descend once and allocate before they write.
 //
 // One header per job: walker.hpp (every traversal), range_rules.hpp, table_reserve.hpp,
-// sink.hpp (what a mutation reports), engine_base.hpp (entry access, reading, replacement,
-// pairs, retire), engine_map_walk.hpp (plan and apply of a mapping), engine_map.hpp (map
+// sink.hpp (what a mutation reports), table_access.hpp (entry access, whole-table questions),
+// engine_base.hpp (reading, replacement, pairs, retire), engine_map_walk.hpp (plan and apply of a mapping), engine_map.hpp (map
 // calls), engine_modify.hpp (unmap, protect, remap, split, reclaim), and here the tables a
 // page_table gives up at destruction.
 #pragma once

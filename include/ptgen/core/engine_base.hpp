@@ -16,6 +16,7 @@
 #include "result.hpp"
 #include "range_rules.hpp"
 #include "sink.hpp"
+#include "table_access.hpp"
 #include "table_reserve.hpp"
 #include "walker.hpp"
 
@@ -45,7 +46,7 @@ struct page_limit {
 // may also remember the last-level table of the last descent (a cursor's leaf-table cache).
 
 template <page_table_format F, class M>
-class engine_base {
+class engine_base : public table_access<F, M> {
 public:
     using entry = typename F::entry_type;
     using geo = geometry_of<F>;
@@ -54,7 +55,12 @@ public:
     static constexpr unsigned last_level = depth - 1;
     static_assert(geo::coherent(), "format geometry is not coherent (see geometry_of)");
 
-    constexpr engine_base(M& memory, paddr root) noexcept : mem_(memory), root_(root) {}
+    using access = table_access<F, M>;
+    using access::load;
+    using access::store;
+    using access::table_zero;
+
+    constexpr engine_base(M& memory, paddr root) noexcept : access(memory), root_(root) {}
 
     // ---- reading ---------------------------------------------------------------------
 
@@ -93,53 +99,6 @@ public:
         return walker_type::visit_tree(*this, table, level, 0, [](const walk_entry<entry>& e) {
             return e.kind == entry_kind::leaf ? visit_next::stop : visit_next::descend;
         });
-    }
-
-    // Is every entry of the table of `level` at pa 0 (a view may check that with plain loads)?
-    [[gnu::always_inline]] constexpr bool table_zero(paddr table, unsigned level) const {
-        const auto view = mem_.template view<entry>(table);
-        const std::size_t n = F::levels[level].entries();
-        if constexpr (requires { view.all_zero(n); }) {
-            if (!std::is_constant_evaluated()) return view.all_zero(n);
-        }
-        for (std::size_t i = 0; i < n; ++i)
-            if (view.load(i) != 0) return false;
-        return true;
-    }
-
-    // Does pred(k, entry) hold for the k-th of entries [i, i + n) of the table at pa, for
-    // every k (pred must not depend on the bits walkers set)? A view may answer with plain
-    // loads, which compilers vectorise.
-    template <class Pred>
-    constexpr bool all_entries(paddr table, std::size_t i, std::size_t n, Pred pred) const {
-        const auto view = mem_.template view<entry>(table);
-        if constexpr (requires { view.all_of(i, n, pred); }) {
-            if (!std::is_constant_evaluated()) return view.all_of(i, n, pred);
-        }
-        bool all = true;  // no branch per entry: the failure is rare, its place moot
-        for (std::size_t k = 0; k < n; ++k) all &= pred(k, view.load(i + k));
-        return all;
-    }
-    // Entries [i, i + n), all leaves, become the leaves e0, e0 + stride, ... (no entry turns
-    // zero or non-zero: a count of the table's entries stays).
-    template <class View>
-    static constexpr void rewrite_leaves(const View& view, std::size_t i, std::size_t n, entry e0,
-                                         entry stride) {
-        if constexpr (requires { view.rewrite(i, n, e0, stride); }) view.rewrite(i, n, e0, stride);
-        else view.fill(i, n, e0, stride);
-    }
-
-    // Does the memory policy count the non-zero entries of the table at pa (then table_zero is
-    // one load, and a table whose count is not zero is in use: the engine leaves no non-zero
-    // entry that maps nothing)?
-    [[gnu::always_inline]] constexpr bool table_counted(paddr table) const {
-        const auto view = mem_.template view<entry>(table);
-        if constexpr (requires { view.counted(); }) return !std::is_constant_evaluated() && view.counted();
-        else return false;
-    }
-    // May unmapping an entry of the table at pa have left it empty (for the reclaim)?
-    [[gnu::always_inline]] constexpr bool maybe_emptied(paddr table, unsigned level) const {
-        return !table_counted(table) || table_zero(table, level);
     }
 
     // The leaf that maps va: its level and its raw entry (the seed's single-page calls act
@@ -187,26 +146,10 @@ public:
     }
 
 
-    [[gnu::always_inline]] constexpr entry load(paddr table, std::size_t i) const {
-        return mem_.template view<entry>(table).load(i);
-    }
-    [[gnu::always_inline]] constexpr void store(paddr table, std::size_t i, entry e) {
-        mem_.template view<entry>(table).store(i, e);
-    }
-    // The same where the caller has just read the entry's value `old` (a view that counts the
-    // table's non-zero entries need not read it again).
-    [[gnu::always_inline]] constexpr void store(paddr table, std::size_t i, entry e, entry old) {
-        store_over(mem_.template view<entry>(table), i, e, old);
-    }
-    template <class View>
-    [[gnu::always_inline]] static constexpr void store_over(const View& view, std::size_t i, entry e, entry old) {
-        if constexpr (requires { view.store(i, e, old); }) view.store(i, e, old);
-        else (void)old, view.store(i, e);
-    }
 
 
 protected:
-    M& mem_;
+    using access::mem_;
     paddr root_;
 
     using level_counts = std::array<std::size_t, depth>;
