@@ -1,7 +1,7 @@
-// ptgen/core/engine_base.hpp: what every operation of the engine stands on: entry access
-// through the memory policy, the reading calls (query, find_leaf, walk, emptiness), entry
-// replacement (break-before-make), pair normalisation and the retire of unlinked tables. The
-// operations are layered on it (see engine.hpp).
+// ptgen/core/engine_base.hpp: what every operation of the engine stands on, over the entry
+// access of table_access.hpp: the reading calls (query, find_leaf, walk, subtree emptiness),
+// entry replacement (break-before-make), pair normalisation and the retire of unlinked
+// tables. The operations are layered on it (see engine.hpp).
 #pragma once
 
 #include <array>
