@@ -38,7 +38,7 @@ void check_round_trip() {
         if (!Format::accepts(f)) continue;
         const flags eff = Format::effective(f);
         INFO("flags " << bits);
-        REQUIRE(ptgen::has(eff, f));  // never less than asked for
+        REQUIRE(ptgen::has(eff, f));  // never less than asked for (no access: nothing asked)
         REQUIRE(Format::effective(eff) == eff);
         for (unsigned level = 0; level < Format::levels.size(); ++level) {
             if (!Format::levels[level].leaf_allowed) continue;
@@ -224,4 +224,25 @@ TEST_CASE("MAIR_EL2, TCR_EL2 and TTBR0_EL2 values", "[aarch64][el2]") {
     CHECK(el2::tcr_el2 == 0x8085'3510);
     CHECK(el2::ttbr(0x4008'0000) == 0x4008'0000);
     CHECK(el2::sctlr_mmu_bits == 0x1005);
+}
+
+TEST_CASE("a no-access leaf is an invalid descriptor with bit 55, address and attributes kept",
+          "[aarch64]") {
+    // D8.3 Table D8-48: bit[0] = 0 is invalid (a Translation fault), bits[63:1] IGNORED. The
+    // rw | global block of the test above, with bit[0] clear, AP[2] set (no write), bit 55 set.
+    const auto e = el1::encode_leaf(0x4020'0000, ptgen::no_access | ptgen::global, 2);
+    CHECK(e == 0x00e0'0000'4020'0784);
+    CHECK(el1::kind(e, 2) == entry_kind::leaf);
+    CHECK(el1::address(e, 2) == 0x4020'0000);
+    CHECK(el1::leaf_flags(e, 2) == ptgen::global);
+    const auto page = el1::encode_leaf(0x4020'3000, ptgen::no_access | ptgen::user, 3);
+    CHECK((page & 0b11) == 0b10);  // invalid, bit[1] still says page
+    CHECK(el1::kind(page, 3) == entry_kind::leaf);
+    CHECK(el1::leaf_flags(page, 3) == ptgen::user);
+    CHECK(el2::leaf_flags(el2::encode_leaf(0x4020'3000, ptgen::no_access, 3), 3) == ptgen::global);
+    for (unsigned level = 0; level < 4; ++level) {  // without the mark, bit[0] = 0 is empty
+        CHECK(el1::kind(~(std::uint64_t{1} | ptgen::aarch64::desc::SW55), level) == entry_kind::empty);
+        CHECK(el1::kind(ptgen::aarch64::desc::SW55, level) ==
+              (level == 0 ? entry_kind::empty : entry_kind::leaf));  // level 0 has no blocks
+    }
 }

@@ -127,7 +127,9 @@ TEST_CASE("LoongArch: every accepted flag set round-trips at every leaf level", 
                 CHECK(F::kind(e, level) == entry_kind::leaf);
                 CHECK(F::address(e, level) == pa);
                 CHECK(F::leaf_flags(e, level) == F::effective(f));
-                CHECK((e & (pte::V | pte::P)) == (pte::V | pte::P));
+                // A no-access leaf: V = P = 0 (a page-invalid exception on every access).
+                CHECK((e & (pte::V | pte::P)) == (ptgen::grants_access(f) ? pte::V | pte::P : 0));
+                CHECK(((e & pte::SW_NO_ACCESS) != 0) == !ptgen::grants_access(f));
                 // Writable pages are written dirty; read-only ones cannot be (D allows stores).
                 CHECK(((e & pte::D) != 0) == ptgen::has(f, flags::write));
                 CHECK((e & pte::RPLV) == 0);
@@ -135,7 +137,7 @@ TEST_CASE("LoongArch: every accepted flag set round-trips at every leaf level", 
             }
         }
     }
-    CHECK(accepted == 7 * 4 * 3);  // 7 permission sets x 4 (user, global) x 3 memory types
+    CHECK(accepted == 8 * 4 * 3);  // 8 permission sets (no access too) x 4 (user, global) x 3 types
 }
 
 TEST_CASE("LoongArch: table entries round-trip at every non-last level", "[loongarch64]") {

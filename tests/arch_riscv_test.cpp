@@ -59,3 +59,18 @@ TEST_CASE("satp holds MODE, ASID and the root's PPN", "[arch][riscv]") {
     CHECK(sv39::satp(0x8040'0000) == 0x8000'0000'0008'0400);
     CHECK(sv48::satp(0x8040'0000, 5) == 0x9000'5000'0008'0400);
 }
+
+TEST_CASE("an Sv39 no-access leaf: V = 0 with RSW bit 8, PPN, U and G kept", "[arch][riscv]") {
+    // 4.3.1: with V = 0 every other bit is free for software; the access faults (4.3.2 step 3).
+    // PPN 0x80201 << 10 = 0x2008_0400 | RSW0 (0x100) | U (0x10) | G (0x20)
+    CHECK(sv39::encode_leaf(0x8020'1000, no_access | user | global, 2) == 0x2008'0530);
+    CHECK(sv39::kind(0x2008'0530, 2) == entry_kind::leaf);
+    CHECK(sv39::leaf_flags(0x2008'0530, 2) == (user | global));
+    // a no-access gigapage is a leaf at level 0 too, with its address
+    const auto giga = sv39::encode_leaf(0x4000'0000, no_access, 0);
+    CHECK(giga == 0x1000'0100);
+    CHECK(sv39::kind(giga, 0) == entry_kind::leaf);
+    CHECK(sv39::address(giga, 0) == 0x4000'0000);
+    // V = 0 without the mark stays empty whatever else it holds (stray software bits)
+    CHECK(sv39::kind(0x2008'04ce, 2) == entry_kind::empty);
+}

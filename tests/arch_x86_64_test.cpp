@@ -83,15 +83,33 @@ TEST_CASE("x86-64: a table entry is P | R/W | U/S | A with XD clear, so the leaf
     }
 }
 
-TEST_CASE("x86-64: a PML4E never maps a page and P = 0 is empty at every level", "[x86_64]") {
+TEST_CASE("x86-64: a PML4E never maps a page; P = 0 is empty, or a no-access leaf with bit 9", "[x86_64]") {
     CHECK(F::kind(0x1000 | pte::P | pte::PS, 0) == entry_kind::table);  // PS reserved in a PML4E
     CHECK(F::kind(0x1000 | pte::P, 1) == entry_kind::table);
     CHECK(F::kind(0x1000 | pte::P, 2) == entry_kind::table);
     CHECK(F::kind(0x1000 | pte::P, 3) == entry_kind::leaf);
     for (unsigned level = 0; level < 4; ++level) {
         CHECK(F::kind(0, level) == entry_kind::empty);
-        CHECK(F::kind(~pte::P, level) == entry_kind::empty);  // bits 63:1 ignored when P = 0
+        CHECK(F::kind(~(pte::P | pte::AVL9), level) == entry_kind::empty);  // 63:1 ignored if P = 0
+        CHECK(F::kind(pte::AVL9, level) == (level == 0 ? entry_kind::empty : entry_kind::leaf));
     }
+}
+
+TEST_CASE("x86-64: a no-access leaf is not present and keeps address, size and attributes", "[x86_64]") {
+    for (unsigned level = 1; level < 4; ++level) {
+        const std::uint64_t pa = F::levels[level].span() * 5;
+        const auto e = F::encode_leaf(pa, ptgen::no_access | ptgen::user | ptgen::global, level);
+        INFO("level " << level);
+        CHECK((e & pte::P) == 0);  // table 4-20 (and 4-16, 4-18): not present, every access faults
+        CHECK((e & pte::AVL9) != 0);
+        CHECK((e & pte::PS) == (level == 3 ? 0 : pte::PS));
+        CHECK(F::address(e, level) == pa);
+        CHECK(F::leaf_flags(e, level) == (ptgen::user | ptgen::global));
+        // Protecting back gives exactly the leaf a map would write.
+        CHECK(((e | pte::P) & ~pte::AVL9) ==
+              F::encode_leaf(pa, ptgen::r | ptgen::user | ptgen::global, level));
+    }
+    CHECK(F::encode_leaf(0x5000, ptgen::no_access, 3) == (0x5000 | pte::AVL9 | pte::A | pte::D | pte::XD));
 }
 
 TEST_CASE("x86-64: every accepted flag set round-trips at every leaf level", "[x86_64]") {
@@ -104,7 +122,7 @@ TEST_CASE("x86-64: every accepted flag set round-trips at every leaf level", "[x
         INFO("flags " << bits);
         // Never less than asked; the only widening is read (4.6: present means readable).
         CHECK((F::effective(f) & f) == f);
-        CHECK(F::effective(f) == (f | flags::read));
+        CHECK(F::effective(f) == (ptgen::grants_access(f) ? f | flags::read : f));
         CHECK(F::effective(F::effective(f)) == F::effective(f));
         for (unsigned level = 0; level < 4; ++level) {
             if (!F::levels[level].leaf_allowed) continue;
@@ -122,7 +140,7 @@ TEST_CASE("x86-64: every accepted flag set round-trips at every leaf level", "[x
             }
         }
     }
-    CHECK(accepted == 7 * 4 * 3);  // 7 permission sets x 4 (user, global) x 3 memory types
+    CHECK(accepted == 8 * 4 * 3);  // 8 permission sets (no access too) x 4 (user, global) x 3 types
 }
 
 TEST_CASE("x86-64: table entries round-trip at every non-last level", "[x86_64]") {

@@ -37,6 +37,7 @@ inline constexpr std::uint64_t contiguous = std::uint64_t{1} << 52;  // D8.3.1.2
 inline constexpr std::uint64_t PXN = std::uint64_t{1} << 53;  // D8.3.1.2: privileged XN (EL1&0)
 inline constexpr std::uint64_t UXN = std::uint64_t{1} << 54;  // D8.3.1.2: unprivileged XN (EL1&0)
 inline constexpr std::uint64_t XN = std::uint64_t{1} << 54;   // D8.3.1.2: XN (one-EL regimes)
+inline constexpr std::uint64_t SW55 = std::uint64_t{1} << 55;  // D8.3.1.2: bits 58:55 for software
 inline constexpr unsigned oa_bits = 48;                // D8.3.1: OA / NLTA in bits 47:12
 inline constexpr std::uint64_t table_address_mask = low_mask(oa_bits) & ~low_mask(12);
 }  // namespace desc
@@ -105,6 +106,11 @@ enum class regime : unsigned char {
 //   PrivExecute from any EL0-writable page). flags::execute on a user page means EL0 execute.
 // - EL2: user is refused (no EL0 in this regime, AP[1] is RES1); every entry is global (nG is
 //   RES0, there is no ASID), so effective() adds global.
+//
+// A no-access leaf (no read, write or execute asked: there is no such AP encoding) is the block
+// or page descriptor with bit[0] = 0 and software bit 55 set: D8.3 (Table D8-48) makes bit[0] = 0
+// an invalid descriptor, a Translation fault, whose bits[63:1] are IGNORED, so they keep the
+// output address, bit[1] (block or page) and the attributes.
 template <regime R>
 struct stage1_4k {
     using entry_type = std::uint64_t;
@@ -134,15 +140,18 @@ struct stage1_4k {
         else return flags_well_formed(f) && !has(f, flags::user);
     }
     static constexpr flags effective(flags f) noexcept {
-        f |= flags::read;
+        if (grants_access(f)) f |= flags::read;
         if constexpr (!two_privilege_levels) f |= flags::global;
         return f;
     }
 
     // D8.3 Table D8-48. bits[1:0] = 0b01 is a block at levels 1 and 2; at level 0 (4 KiB granule,
     // no LPA2) it faults, and at level 3 it is reserved and treated as invalid: empty there.
+    // bit[0] = 0 is empty, or a no-access leaf where blocks or pages are allowed.
     static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
-        if (!(e & desc::valid)) return entry_kind::empty;
+        if (!(e & desc::valid))
+            return (e & no_access_mark) && levels[level].leaf_allowed ? entry_kind::leaf
+                                                                      : entry_kind::empty;
         if (level == last_level)
             return (e & desc::table) ? entry_kind::leaf : entry_kind::empty;
         if (e & desc::table) return entry_kind::table;
@@ -150,7 +159,7 @@ struct stage1_4k {
     }
     // D8.3.1.1: NLTA[47:12]; D8.3.1.2: OA[47:30] (level 1 block), [47:21] (level 2), [47:12].
     static constexpr paddr address(entry_type e, unsigned level) noexcept {
-        const bool block = level < last_level && (e & desc::type_mask) == desc::type_block;
+        const bool block = level < last_level && !(e & desc::table);  // (valid or no-access)
         return e & output_mask(block ? level : last_level);
     }
     static constexpr flags leaf_flags(entry_type e, unsigned) noexcept {
@@ -168,6 +177,7 @@ struct stage1_4k {
             if (!(e & desc::XN)) f |= flags::execute;
             f |= flags::global;
         }
+        if (!(e & desc::valid)) f &= ~permission_bits;  // a no-access leaf
         return f;
     }
     // D8.3.1.1: next-level attributes (PXNTable, UXNTable, APTable, NSTable) are left 0, so a
@@ -199,8 +209,10 @@ struct stage1_4k {
             e |= desc::AP1;                                       // RES1 (D8.4.1.2.1)
             if (!has(f, flags::execute)) e |= desc::XN;
         }
+        if (!grants_access(f)) e = (e & ~desc::valid) | no_access_mark;
         return e;
     }
+    static constexpr entry_type no_access_mark = desc::SW55;
 
     // MAIR_ELx: Attr0 = Device-nGnRE, Attr1 = Normal WB, Attr2 = Normal NC (see mair_attr).
     static constexpr std::uint64_t mair = (mair_attr::device_nGnRE << (8 * mair_attr::device_index)) |

@@ -66,6 +66,7 @@ inline constexpr std::uint32_t pl1_rw = 0b001;      // PL1 read/write, PL0 no ac
 inline constexpr std::uint32_t all_rw = 0b011;      // read/write at PL1 and PL0
 inline constexpr std::uint32_t pl1_ro = 0b101;      // PL1 read-only, PL0 no access
 inline constexpr std::uint32_t all_ro = 0b111;      // read-only at PL1 and PL0 (0b110 deprecated)
+inline constexpr std::uint32_t none = 0b000;        // no access: every access a Permission fault
 }  // namespace ap
 
 // TEX[2:0] C B with SCTLR.TRE = 0 (B3.8.2, Table B3-10). S is ignored for Device memory.
@@ -115,6 +116,11 @@ inline constexpr std::uint32_t base_mask = 0xffff'c000;  // bits 31:14 (N = 0)
 // - read: every AP value used is readable at PL1 (Table B3-8 has no write-only encoding).
 // - user: a PL0 page has the same read/write permission at PL1 (0b011, 0b111), and without
 //   PXN an executable user page is executable at PL1 too (flags keep one execute bit).
+// - no access (no read, write or execute asked): the hardware has the encoding, AP[2:0] = 0b000
+//   (Table B3-8: "All accesses generate Permission faults"), with XN set; the descriptor stays a
+//   valid section or small page, so address, size and memory type are kept, but AP 0b000 has no
+//   PL0 variant: user is dropped. (An invalid descriptor, bits[1:0] = 0b00, leaves no bit of a
+//   small page free for a mark: every one of bits[11:2] is an attribute.)
 struct short_descriptor {
     using entry_type = std::uint32_t;
     static constexpr const char* name = "arm-short-descriptor";
@@ -129,7 +135,9 @@ struct short_descriptor {
     static constexpr bool va_valid(vaddr va) noexcept { return va <= 0xffff'ffff; }
 
     static constexpr bool accepts(flags f) noexcept { return flags_well_formed(f); }
-    static constexpr flags effective(flags f) noexcept { return f | flags::read; }
+    static constexpr flags effective(flags f) noexcept {
+        return grants_access(f) ? f | flags::read : f & ~flags::user;
+    }
 
     // B3.5.1: first level [1:0] = 0b00 fault, 0b01 page table, 0b1x section or supersection;
     // second level 0b00 fault, 0b01 large page, 0b1x small page.
@@ -185,6 +193,7 @@ struct short_descriptor {
         f = effective(f);
         std::uint32_t perm = has(f, flags::user) ? ap::all_rw : ap::pl1_rw;
         if (!has(f, flags::write)) perm |= 0b100;  // AP[2]: read-only
+        if (!grants_access(f)) perm = ap::none;
         const memtype::tex_c_b mt = has(f, flags::device)     ? memtype::shareable_device
                                     : has(f, flags::uncached) ? memtype::normal_nc
                                                               : memtype::normal_wb_wa;

@@ -29,6 +29,9 @@ inline constexpr std::uint64_t G = std::uint64_t{1} << 6;        // global (4 Ki
 inline constexpr std::uint64_t HUGE = std::uint64_t{1} << 6;     // huge page (directory entry)
 inline constexpr std::uint64_t P = std::uint64_t{1} << 7;        // present (hardware walker)
 inline constexpr std::uint64_t W = std::uint64_t{1} << 8;        // writable (hardware walker)
+// Not in the manual's entry: bits 11:9 are no field of TLBELO/TLBRELO (7.5) nor of the hardware
+// walker; ptgen marks a no-access leaf with bit 10.
+inline constexpr std::uint64_t SW_NO_ACCESS = std::uint64_t{1} << 10;
 inline constexpr std::uint64_t HGLOBAL = std::uint64_t{1} << 12;  // global (huge page entry)
 inline constexpr unsigned LEVEL_shift = 13;  // bits 14:13: huge level, written by LDDIR in rd
 inline constexpr std::uint64_t NR = std::uint64_t{1} << 61;    // no read (loads fault)
@@ -106,6 +109,10 @@ inline constexpr unsigned PS_shift = 0;
 //   MAT = CC, SUC for device, WUC for uncached.
 // effective(f) == f: every combination of read, write and execute is expressible, provided the
 // core implements NR and NX (CPUCFG.1 RI and EP).
+// - no-access leaf (no read, write or execute asked): the leaf with V = P = W = D = 0, NR and NX
+//   set and SW_NO_ACCESS: a TLB entry with V = 0 raises a page-invalid exception (PIL, PIS or
+//   PIF) on every access (5.4), and the hardware walker treats P = 0 as not present. PLV, MAT,
+//   G/HGLOBAL, HUGE and the address stay as a leaf holds them.
 // A TLB entry maps an even/odd pair of 4 KiB pages with one G bit (7.5, TLBELO0/TLBELO1: the
 // entry is global only when G is set in both halves; the refill loads both PTEs). The engine
 // keeps the partner of a lone global page at G alone (V = P = 0: not present, as Linux does),
@@ -132,10 +139,11 @@ struct la64_4level {
     static constexpr flags effective(flags f) noexcept { return f; }
 
     // A non-zero directory entry is a huge page when HUGE is set (LDDIR's test) and a table
-    // otherwise; the root holds no huge pages here. A PT entry maps a page when V or P is set.
+    // otherwise; the root holds no huge pages here. A PT entry maps a page when V or P is set, or is a no-access leaf.
     static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
         if (level == last_level)
-            return (e & (pte::V | pte::P)) ? entry_kind::leaf : entry_kind::empty;
+            return (e & (pte::V | pte::P | pte::SW_NO_ACCESS)) ? entry_kind::leaf
+                                                                : entry_kind::empty;
         if (e == 0) return entry_kind::empty;
         if (e & pte::HUGE) return levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
         return entry_kind::table;
@@ -174,8 +182,10 @@ struct la64_4level {
         e |= m << pte::MAT_shift;
         if (huge) e |= pte::HUGE;
         if (has(f, flags::global)) e |= huge ? pte::HGLOBAL : pte::G;
+        if (!grants_access(f)) e = (e & ~(pte::V | pte::P)) | pte::SW_NO_ACCESS;
         return e;
     }
+    static constexpr entry_type no_access_mark = pte::SW_NO_ACCESS;
 
     // The even/odd PTE pair of a TLB entry (see above): the empty partner of a global page
     // carries G alone; a page is global in the TLB only when its partner carries G too.

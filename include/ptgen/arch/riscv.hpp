@@ -20,6 +20,7 @@ inline constexpr std::uint64_t U = 1u << 4;  // user-mode accessible
 inline constexpr std::uint64_t G = 1u << 5;  // global mapping
 inline constexpr std::uint64_t A = 1u << 6;  // accessed
 inline constexpr std::uint64_t D = 1u << 7;  // dirty
+inline constexpr std::uint64_t RSW0 = 1u << 8;  // RSW, bits 9:8: reserved for supervisor software
 inline constexpr unsigned ppn_shift = 10;    // PPN in bits 53:10 (44 bits)
 inline constexpr std::uint64_t ppn_mask = ((std::uint64_t{1} << 44) - 1) << ppn_shift;
 }  // namespace pte
@@ -32,6 +33,10 @@ inline constexpr std::uint64_t ppn_mask = ((std::uint64_t{1} << 44) - 1) << ppn_
 // - write without read is reserved: the format grants read too (effective() says so);
 // - device and uncached are chosen by the platform's PMAs, not by the PTE (no Svpbmt here):
 //   they are accepted and not encoded, and query() does not report them.
+//
+// A no-access leaf (flags without read, write, execute) is V = 0, which faults on every access
+// at any level, with RSW bit 8 set and PPN, U and G as a leaf would hold them (4.3.1: "If V =
+// 0, ... all other bits in the PTE are don't-cares and may be used freely by software").
 template <unsigned Levels, unsigned SatpMode>
 struct sv_format {
     using entry_type = std::uint64_t;
@@ -57,9 +62,10 @@ struct sv_format {
     }
 
     // 4.3.2 step 4: V with R = W = X = 0 points to the next level. Such an entry at the last
-    // level is reserved (a page fault), so it counts as empty there.
+    // level is reserved (a page fault), so it counts as empty there. V = 0 with RSW bit 8 is a
+    // no-access leaf.
     static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
-        if (!(e & pte::V)) return entry_kind::empty;
+        if (!(e & pte::V)) return (e & no_access_mark) ? entry_kind::leaf : entry_kind::empty;
         if (e & (pte::R | pte::W | pte::X)) return entry_kind::leaf;
         return level + 1 < Levels ? entry_kind::table : entry_kind::empty;
     }
@@ -89,8 +95,10 @@ struct sv_format {
         if (has(f, flags::execute)) e |= pte::X;
         if (has(f, flags::user)) e |= pte::U;
         if (has(f, flags::global)) e |= pte::G;
+        if (!grants_access(f)) e = (e & ~(pte::V | pte::A | pte::D)) | no_access_mark;
         return e;
     }
+    static constexpr entry_type no_access_mark = pte::RSW0;
 
     // satp (4.1.11): MODE in 63:60, ASID in 59:44, PPN of the root in 43:0.
     static constexpr std::uint64_t satp(paddr root, std::uint16_t asid = 0) noexcept {

@@ -27,6 +27,7 @@ inline constexpr std::uint64_t PS = std::uint64_t{1} << 7;   // page size: PDPTE
 inline constexpr std::uint64_t PAT_4K = std::uint64_t{1} << 7;    // PAT bit of a PTE (table 4-20)
 inline constexpr std::uint64_t G = std::uint64_t{1} << 8;         // global, in leaves (CR4.PGE)
 inline constexpr std::uint64_t PAT_HUGE = std::uint64_t{1} << 12;  // PAT bit of a 1 GiB/2 MiB page
+inline constexpr std::uint64_t AVL9 = std::uint64_t{1} << 9;      // ignored in every entry (4-15..4-20)
 inline constexpr std::uint64_t XD = std::uint64_t{1} << 63;  // execute-disable (IA32_EFER.NXE = 1)
 // Address fields: 51:12 of a table pointer or a PTE, 51:21 of a 2 MiB page, 51:30 of a 1 GiB page
 // (bits above MAXPHYADDR are reserved; 52 is the architectural maximum).
@@ -56,6 +57,9 @@ inline constexpr std::uint64_t pcid_mask = low_mask(12);
 //   A kernel that reprograms IA32_PAT must keep entries 0, 2 and 3 as above.
 // Table entries are P|RW|US with XD = 0: access rights are the AND (XD: the OR) of every level
 // (4.6), so the leaf alone decides.
+// A no-access leaf (no read, write or execute asked) is the leaf with P = 0 and bit 9 set: P = 0
+// faults on every access and makes the processor ignore bits 63:1 (4.5, figure 4-11 "not
+// present" rows), which keep the address, PS and the other attributes.
 struct long_mode_4level {
     using entry_type = std::uint64_t;
     static constexpr const char* name = "x86_64-4level";
@@ -74,12 +78,16 @@ struct long_mode_4level {
     static constexpr bool va_valid(vaddr va) noexcept { return is_sign_extended(va, va_bits); }
 
     static constexpr bool accepts(flags f) noexcept { return flags_well_formed(f); }
-    static constexpr flags effective(flags f) noexcept { return f | flags::read; }
+    static constexpr flags effective(flags f) noexcept {
+        return grants_access(f) ? f | flags::read : f;
+    }
 
-    // Table 4-15..4-20: P = 0 is "not present" whatever the other bits hold. A PML4E never maps
-    // a page; a PDPTE or PDE with PS maps one; a PTE always does.
+    // Table 4-15..4-20: P = 0 is "not present" whatever the other bits hold (for ptgen: empty,
+    // or a no-access leaf with bit 9). A PML4E never maps a page; a PDPTE or PDE with PS maps
+    // one; a PTE always does.
     static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
-        if (!(e & pte::P)) return entry_kind::empty;
+        if (!(e & pte::P))
+            return (e & no_access_mark) && level != 0 ? entry_kind::leaf : entry_kind::empty;
         if (level == last_level) return entry_kind::leaf;
         if (level != 0 && (e & pte::PS)) return entry_kind::leaf;
         return entry_kind::table;
@@ -93,6 +101,7 @@ struct long_mode_4level {
         flags f = flags::read;
         if (e & pte::RW) f |= flags::write;
         if (!(e & pte::XD)) f |= flags::execute;
+        if (!(e & pte::P)) f &= ~permission_bits;  // a no-access leaf
         if (e & pte::US) f |= flags::user;
         if (e & pte::G) f |= flags::global;
         if ((e & (pte::PCD | pte::PWT)) == (pte::PCD | pte::PWT))
@@ -121,8 +130,10 @@ struct long_mode_4level {
             e |= pte::PCD | pte::PWT;
         else if (has(f, flags::uncached))
             e |= pte::PCD;
+        if (!grants_access(f)) e = (e & ~pte::P) | no_access_mark;
         return e;
     }
+    static constexpr entry_type no_access_mark = pte::AVL9;
 
     // CR3 (4.5, tables 4-12/4-13): PML4 physical address in 51:12, PCID in 11:0 (CR4.PCIDE = 1).
     // Bit 63 (no-flush on a PCID switch) is left 0.

@@ -42,11 +42,18 @@ inline constexpr flags global = flags::global;
 inline constexpr flags user = flags::user;
 inline constexpr flags device = flags::device;
 inline constexpr flags uncached = flags::uncached;
+// No access at all (mprotect(PROT_NONE), page-out bookkeeping, guard regions): a leaf that keeps
+// its frame, its size and the other attributes, in an encoding every access faults on (each
+// format's header says which). query() reports it with no permission bit: grants_access()
+// tells the two kinds of leaf apart.
+inline constexpr flags no_access = flags::none;
 
-// The common rule every format applies before encoding a leaf: some access is asked for
-// (a mapping with no access is an unmap), and one memory type at most.
+constexpr bool grants_access(flags f) noexcept { return any(f & permission_bits); }
+
+// The common rule every format applies before encoding a leaf: one memory type at most. (An
+// empty permission set is a no-access leaf, not an error.)
 constexpr bool flags_well_formed(flags f) noexcept {
-    return any(f & permission_bits) && !has(f, flags::device | flags::uncached);
+    return !has(f, flags::device | flags::uncached);
 }
 
 }  // namespace ptgen

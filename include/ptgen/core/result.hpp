@@ -8,7 +8,7 @@
 namespace ptgen {
 
 // The seed's PagingError, plus out_of_range (address outside the format) and invalid_flags
-// (a permission set the format cannot grant without granting less than asked, or no access).
+// (a flag set the format cannot grant without granting less than asked).
 enum class error : unsigned char {
     no_memory,            // the memory policy could not allocate a table
     not_aligned,          // va, pa or size not aligned to the page size or the range rule
@@ -16,7 +16,7 @@ enum class error : unsigned char {
     already_mapped,       // something mapped where the call needs a hole
     mapped_to_huge_page,  // a huge page sits where a table is needed (single-page calls)
     out_of_range,         // non-canonical va, pa wider than the format, range wraps, other half
-    invalid_flags,        // empty permission set, or device and uncached together
+    invalid_flags,        // device and uncached together, or a flag the format lacks
     borrowed_range,       // inside root entries copy_from borrowed from another table
 };
 
