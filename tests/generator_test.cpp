@@ -166,6 +166,37 @@ writable_and_executable = true
     CHECK(img.bytes() == 2 * 4096);
 }
 
+TEST_CASE("a layout file declares a guard region; the decoder lists it as no-access", "[generator]") {
+    const auto path = write_temp("guard", R"(
+format = "x86_64-4level"
+table_base = 0x8040_0000
+[[region]]
+name = "stack"
+va = 0x8000_0000
+size = "64 KiB"
+flags = ["rw", "global"]
+[[region]]
+name = "stack guard"
+va = 0x8001_0000
+size = "16 KiB"
+flags = ["no_access", "global"]
+)");
+    const auto spec = gen::read_layout_file(path);
+    REQUIRE(spec);
+    const auto l = gen::to_layout<x86_64::long_mode_4level>(*spec.value);
+    REQUIRE(gen::check_rules(*spec.value, l).empty());
+    gen::run_time_image<x86_64::long_mode_4level> img;
+    REQUIRE(gen::build_image(l, img));
+    const auto d = gen::decode<x86_64::long_mode_4level>(img.tables, img.base, img.root);
+    REQUIRE(d.ranges.size() == 2);
+    CHECK(d.ranges[1].va == 0x8001'0000);
+    CHECK(d.ranges[1].size == 16_KiB);
+    CHECK(d.ranges[1].attrs == global);  // no permission: every access faults
+    std::ostringstream listing;
+    gen::print_listing(listing, d, img.root, img.bytes(), "image");
+    CHECK(listing.str().find("--- no-access global") != std::string::npos);
+}
+
 TEST_CASE("bad layout files name the file, line, region and rule", "[generator]") {
     struct row {
         const char* name;

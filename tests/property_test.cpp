@@ -30,8 +30,8 @@ struct op {
     bool skew_pa;          // physical address one page off huge alignment
 };
 
-constexpr std::array<flags, 7> flag_sets{r, rw, rx, rwx | global, rw | flags::user, r | device,
-                                         rw | uncached};
+constexpr std::array<flags, 9> flag_sets{r, rw, rx, rwx | global, rw | flags::user, r | device,
+                                         rw | uncached, no_access, no_access | global};
 
 template <class F>
 std::uint64_t op_size(std::size_t length) {

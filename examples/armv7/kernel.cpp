@@ -35,12 +35,15 @@ constexpr ptgen::paddr uart_base = 0x0900'0000;  // PL011
 
 // The boot layout: RAM identity-mapped (1 MiB sections), the kernel image and its boot tables
 // again in the kernel half (4 KiB small pages), the UART.
+// After the kernel half, a 64 KiB guard region (no access) that kernel_checks.hpp probes.
 constexpr ptgen::boot::layout<format> layout{
     .table_base = 0x4040'0000,
     .regions = {
         ptgen::boot::identity(ram_base, ram_size, ptgen::rwx, "ram").writable_and_executable(),
         ptgen::boot::linear(kernel_half, kernel_pa, 4_MiB, ptgen::rw | ptgen::global, "kernel half")
             .small_pages(),
+        // a guard right after it: the next 64 KiB of RAM, mapped without access
+        ptgen::boot::guard(kernel_half + 4_MiB, kernel_pa + 4_MiB, 64_KiB, "guard"),
         ptgen::boot::device_window(uart_base, 4_KiB, "uart"),
     }};
 constexpr auto built = ptgen::boot::build<layout>();

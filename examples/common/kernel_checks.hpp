@@ -25,58 +25,9 @@
 #include "checks.hpp"
 #include "console.hpp"
 #include "frames.hpp"
+#include "probes.hpp"
 
 namespace kernel {
-
-inline void arm_probe() {
-    last_fault.taken = false;
-    last_fault.armed = true;
-    asm volatile("" ::: "memory");
-}
-
-// A probe that must fault: kind and address as expected.
-inline bool faulted(access kind, std::uint64_t addr) {
-    return last_fault.taken && last_fault.kind == kind && last_fault.addr == addr;
-}
-
-inline bool load_ok(std::uint64_t va, std::uint64_t expected) {
-    std::uint64_t v = ~expected;
-    arm_probe();
-    const bool ok = arch::load(va, v);
-    last_fault.armed = false;
-    return ok && v == expected;
-}
-inline bool store_ok(std::uint64_t va, std::uint64_t value) {
-    arm_probe();
-    const bool ok = arch::store(va, value);
-    last_fault.armed = false;
-    return ok;
-}
-inline bool load_faults(std::uint64_t va) {
-    std::uint64_t v = 0;
-    arm_probe();
-    const bool ok = arch::load(va, v);
-    last_fault.armed = false;
-    return !ok && faulted(access::read, va);
-}
-inline bool store_faults(std::uint64_t va, std::uint64_t value) {
-    arm_probe();
-    const bool ok = arch::store(va, value);
-    last_fault.armed = false;
-    return !ok && faulted(access::write, va);
-}
-inline bool execute_ok(std::uint64_t va) {
-    arm_probe();
-    const bool ok = arch::execute(va);
-    last_fault.armed = false;
-    return ok;
-}
-inline bool execute_faults(std::uint64_t va) {
-    arm_probe();
-    const bool ok = arch::execute(va);
-    last_fault.armed = false;
-    return !ok && faulted(access::fetch, va);
-}
 
 inline volatile std::uint64_t& word(ptgen::paddr pa) {
     return *reinterpret_cast<volatile std::uint64_t*>(std::uintptr_t(pa));
@@ -120,8 +71,18 @@ template <class K>
             "boot: the kernel half maps RAM (the boot tables read the same through it)");
     const ptgen::paddr cell = ptgen::paddr(std::uintptr_t(&kernel_half_cell));
     const bool stored = store_ok(alias(cell), 0x6b65'726e'656c'6861);  // "kernelha"
+    bool ok = true;
     t.check(stored && kernel_half_cell == 0x6b65'726e'656c'6861,
             "boot: a store through the kernel half is seen through the identity map");
+
+    // A guard region of the layout (a no-access leaf): mapped, but every access faults.
+    const ptgen::boot::region* guard = nullptr;
+    for (const auto& r : K::layout.regions)
+        if (r.size != 0 && !ptgen::grants_access(r.attrs)) guard = &r;
+    ok = guard && load_faults(guard->va + 8) && store_faults(guard->va + 16, 0x6775'6172'64) &&
+         word(guard->pa + 16) != 0x6775'6172'64;
+    t.check(ok && execute_faults(guard->va),
+            "boot: the layout's guard region faults on read, write and fetch");
 
     // ---- run time: the boot tables adopted, the target's TLB maintenance --------------------
     pool.init(K::pool_base(), K::pool_end());
@@ -136,7 +97,7 @@ template <class K>
     word(a) = 0xaaaa'0000'0000'000a;
     word(b) = 0xbbbb'0000'0000'000b;
 
-    bool ok = bool(c.map(va, a, 4_KiB, ptgen::rw));
+    ok = bool(c.map(va, a, 4_KiB, ptgen::rw));
     c.flush();
     ok = ok && pt.query(va) && pt.query(va)->pa == a;
     ok = ok && load_ok(va, 0xaaaa'0000'0000'000a) && store_ok(va + 8, 0x1234'5678) &&
@@ -164,12 +125,34 @@ template <class K>
     ok = ok && store_faults(va + 16, 0x6666) && load_ok(va + 16, 0x5555);
     t.check(ok, "protect: a read-only page takes the write fault at its address, data kept");
 
+    // mprotect(PROT_NONE): the leaf keeps its frame and size, every access faults, and
+    // protecting back shows the same data.
+    const ptgen::paddr held = pt.query(va) ? pt.query(va)->pa : 0;
+    ok = bool(c.protect(va, ptgen::no_access));
+    c.flush();
+    const auto parked = pt.query(va + 16);
+    ok = ok && parked && parked->pa == held + 16 && parked->size == 4_KiB &&
+         !ptgen::grants_access(parked->flags);
+    ok = ok && load_faults(va + 16) && store_faults(va + 16, 0x7777) && word(held + 16) == 0x5555;
+    ok = ok && bool(c.protect(va, ptgen::rw));
+    c.flush();
+    ok = ok && load_ok(va + 16, 0x5555) && store_ok(va + 16, 0x5556) && word(held + 16) == 0x5556;
+    t.check(ok, "no access: the page faults on read and write, keeps its frame; protected back, same data");
+
     const ptgen::vaddr xva = va + 0x10000;
     arch::write_return_instruction(x);
     ok = bool(c.map(xva, x, 4_KiB, ptgen::rx));
     c.flush();
     ok = ok && execute_ok(xva);
     t.check(ok, "execute: code in an rx page runs");
+    // (a fetch from a no-access page is a translation fault: LoongArch's PIF is delivered
+    // where its PNX is not, see no_fetch_fault)
+    ok = bool(c.protect(xva, ptgen::no_access));
+    c.flush();
+    ok = ok && execute_faults(xva) && bool(c.protect(xva, ptgen::rx));
+    c.flush();
+    ok = ok && execute_ok(xva);
+    t.check(ok, "no access: code in a protected-out page takes the fetch fault, runs again after");
     ok = bool(c.protect(xva, ptgen::rw));
     c.flush();
     if constexpr (requires { K::no_fetch_fault; }) {
@@ -212,6 +195,27 @@ template <class K>
     for (std::uint64_t off : {std::uint64_t{0}, std::uint64_t{0x1238}, half - 8, half, huge - 8})
         ok = ok && load_ok(hva + off, 0x4855'4745'0000'0000 | off);
     t.check(ok, "split: protecting half of the huge page splits it; first half read-only, second writable");
+
+    // The boot guard protected back at run time (through the root that serves its half): its
+    // frames read through it, then it is a guard again.
+    const auto guard_round_trip = [guard](auto& gc) {
+        bool done = bool(gc.protect_region(guard->va, guard->size, ptgen::rw | ptgen::global));
+        gc.flush();
+        done = done && load_ok(guard->va + guard->size - 8, word(guard->pa + guard->size - 8));
+        done = done && bool(gc.protect_region(guard->va, guard->size, guard->attrs));
+        gc.flush();
+        return done && load_faults(guard->va + guard->size - 8);
+    };
+    if (guard && F::split_roots && (guard->va >> 63) != 0) {
+        auto high_pt = ptgen::boot::adopt<F>(image.high_root, image.base, image.bytes,
+                                             frame_handler{&pool}, typename K::tlb{},
+                                             ptgen::root_half::high);
+        auto hc = high_pt.cursor();
+        ok = guard_round_trip(hc);
+    } else {
+        ok = guard && guard_round_trip(c);
+    }
+    t.check(ok, "guard: protected back it reads its frames, protected out again it faults");
 
     const std::size_t data_frames = 3 + (hpa ? std::size_t(huge / 4096) : 0);
     ok = bool(c.unmap_region(hva, huge));

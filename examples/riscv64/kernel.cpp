@@ -26,12 +26,15 @@ constexpr ptgen::paddr test_device = 0x10'0000;              // sifive_test: exi
 
 // The boot layout: RAM identity-mapped (the kernel runs there; huge pages), the first 4 MiB
 // of RAM again in the kernel half (4 KiB pages), the UART and the exit device.
+// After the kernel half, a 64 KiB guard region (no access) that kernel_checks.hpp probes.
 constexpr ptgen::boot::layout<format> layout{
     .table_base = 0x8020'0000,
     .regions = {
         ptgen::boot::identity(ram_base, ram_size, ptgen::rwx, "ram").writable_and_executable(),
         ptgen::boot::linear(kernel_half, ram_base, 4_MiB, ptgen::rw | ptgen::global, "kernel half")
             .small_pages(),
+        // a guard right after it: the next 64 KiB of RAM, mapped without access
+        ptgen::boot::guard(kernel_half + 4_MiB, ram_base + 4_MiB, 64_KiB, "guard"),
         ptgen::boot::device_window(uart_base, 4_KiB, "uart"),
         ptgen::boot::device_window(test_device, 4_KiB, "test device"),
     }};

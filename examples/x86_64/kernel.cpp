@@ -26,12 +26,15 @@ constexpr std::uint16_t debug_exit_port = 0xf4;  // -device isa-debug-exit,iobas
 // The boot layout: the first 128 MiB identity-mapped (huge pages), the kernel image and its boot
 // tables again in the kernel half (4 KiB pages, Linux's __START_KERNEL_map). Serial and the exit
 // device are I/O ports: no window needed.
+// After the kernel half, a 64 KiB guard region (no access) that kernel_checks.hpp probes.
 constexpr ptgen::boot::layout<format> layout{
     .table_base = 0x40'0000,
     .regions = {
         ptgen::boot::identity(ram_base, ram_size, ptgen::rwx, "ram").writable_and_executable(),
         ptgen::boot::linear(kernel_half, kernel_pa, 4_MiB, ptgen::rw | ptgen::global, "kernel half")
             .small_pages(),
+        // a guard right after it: the next 64 KiB of RAM, mapped without access
+        ptgen::boot::guard(kernel_half + 4_MiB, kernel_pa + 4_MiB, 64_KiB, "guard"),
     }};
 constexpr auto built = ptgen::boot::build<layout>();
 static_assert(ptgen::boot::verify(built, layout));

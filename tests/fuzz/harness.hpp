@@ -510,10 +510,10 @@ private:
             case 6: o.pa.delta = p * page + page / 2; break;                     // misaligned
             case 7: o.pa.delta = vaddr{0} - (p + 1) * page - o.va; break;        // wraps
         }
-        // Flags: any 7 bits when the top bit is set, else a set the format accepts.
+        // Flags: any 7 bits when the top bit is set, else a set the format accepts (no access
+        // included).
         o.f = flags(fl & 0x7f);
         if (!(fl & 0x80)) {
-            if (!any(o.f & permission_bits)) o.f |= flags::read;
             if (has(o.f, flags::device | flags::uncached)) o.f &= ~flags::uncached;
             if (!F::accepts(o.f)) o.f &= ~flags::user;
         }

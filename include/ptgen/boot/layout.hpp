@@ -59,6 +59,12 @@ constexpr region linear(vaddr va, paddr pa, std::uint64_t size, flags f,
                         const char* name = "linear") noexcept {
     return region{name, va, pa, size, f};
 }
+// A guard (below a stack, between regions): mapped without any access (a no-access leaf,
+// flags.hpp), so every access faults, yet the range is taken and keeps its frames: protecting
+// it back at run time gives access to [pa, pa + size) again.
+constexpr region guard(vaddr va, paddr pa, std::uint64_t size, const char* name = "guard") noexcept {
+    return region{name, va, pa, size, no_access | global};
+}
 // MMIO: device memory, read-write, never executable, global.
 constexpr region device_window(vaddr va, paddr pa, std::uint64_t size,
                                const char* name = "device") noexcept {

@@ -113,6 +113,7 @@ inline std::string flags_text(flags f) {
     s += has(f, flags::write) ? 'w' : '-';
     s += has(f, flags::execute) ? 'x' : '-';
     s += has(f, flags::user) ? 'u' : '-';
+    if (!grants_access(f)) s += " no-access";
     if (has(f, flags::device)) s += " device";
     if (has(f, flags::uncached)) s += " uncached";
     if (has(f, flags::global)) s += " global";

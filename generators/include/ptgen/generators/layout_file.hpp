@@ -11,7 +11,7 @@
 //   pa = 0x8000_0000                      #   "0xffff_ffff_8000_0000", "1 GiB", "4KiB"
 //   size = "1 GiB"                        # (TOML integers stop at 2^63 - 1)
 //   flags = ["rw", "global"]              # read write execute user device uncached global,
-//                                         #   or r rw rx rwx
+//                                         #   or r rw rx rwx; no_access: a guard (mapped, faults)
 //   max_page = "2 MiB"                    # optional: the largest page ("4 KiB": small pages)
 //   writable_and_executable = false       # optional: the W+X allowance
 //
@@ -103,7 +103,8 @@ inline std::optional<flags> parse_flag(std::string_view s) {
     static constexpr named names[] = {
         {"read", flags::read}, {"write", flags::write}, {"execute", flags::execute},
         {"user", flags::user}, {"device", flags::device}, {"uncached", flags::uncached},
-        {"global", flags::global}, {"r", r}, {"rw", rw}, {"rx", rx}, {"rwx", rwx}};
+        {"global", flags::global}, {"r", r}, {"rw", rw}, {"rx", rx}, {"rwx", rwx},
+        {"no_access", no_access}};  // a guard: mapped, every access faults
     for (const auto& n : names)
         if (n.name == s) return n.f;
     return std::nullopt;
