@@ -217,6 +217,26 @@ template <class K>
     }
     t.check(ok, "guard: protected back it reads its frames, protected out again it faults");
 
+    // collapse: the split page made whole again; the hardware walks the new huge leaf (the old
+    // table, freed, is filled with leaves to another frame: a walk through it would show it).
+    using E = typename F::entry_type;
+    const auto to_table = ptgen::walker<F>::template descend<0, ptgen::geometry_of<F>::last - 1>(
+        pt.engine(), pt.root_paddr(), hva);
+    const ptgen::paddr old_table = F::address(to_table.raw, to_table.level);
+    ok = to_table.kind == ptgen::entry_kind::table && bool(c.protect_region(hva, half, ptgen::rw));
+    const auto collapsed = c.collapse(hva, huge);
+    c.flush();
+    ok = ok && collapsed && *collapsed == 1 && pt.query(hva + 0x1238) &&
+         pt.query(hva + 0x1238)->size == huge;
+    if (ok) {
+        auto* stale = reinterpret_cast<volatile E*>(std::uintptr_t(old_table));
+        for (std::size_t i = 0; i < F::levels[ptgen::geometry_of<F>::last].entries(); ++i)
+            stale[i] = F::encode_leaf(a, ptgen::rw, ptgen::geometry_of<F>::last);
+    }
+    for (std::uint64_t off : offsets) ok = ok && load_ok(hva + off, word(h + off)) && word(h + off) != word(a + (off & 4095));
+    ok = ok && store_ok(hva + half + 8, 0xc011'a95e) && word(h + half + 8) == 0xc011'a95e;
+    t.check(ok, "collapse: the split huge page made whole again reads and writes its frames through one leaf");
+
     const std::size_t data_frames = 3 + (hpa ? std::size_t(huge / 4096) : 0);
     ok = bool(c.unmap_region(hva, huge));
     c.flush();

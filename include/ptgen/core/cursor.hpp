@@ -69,6 +69,13 @@ public:
         return pt_.engine().protect_region(va, size, f, effects_, h);
     }
 
+    // Replaces every table in [va, va + size) whose leaves make one huge page by that page
+    // (engine_collapse.hpp); returns how many tables went. Allocates nothing.
+    constexpr result<std::size_t> collapse(vaddr va, std::uint64_t size) {
+        PTGEN_TRY(pt_.admits(va, size));
+        return pt_.engine().collapse(va, size, effects_);
+    }
+
     // Shares the root entries of `other` covering [start, start + size) (kernel half, for
     // instance). Both must be aligned to a root entry's span and the entries here empty. The
     // shared subtrees stay other's: this table never changes nor frees them.
@@ -215,6 +222,7 @@ private:
             for (std::size_t k = 0; k < n; ++k) pending[pending_count++] = va + k * span;
         }
         constexpr void invalidate_now(vaddr va) { self->pt_.tlb().flush_page(va); }
+        constexpr void invalidate_all_now() { self->pt_.tlb().flush_all(); }
         // unmap(va) may have emptied tables on va's path: reclaim them at the flush (the same
         // last-level table twice in a row is noted once).
         constexpr void reclaim_later(vaddr va) {

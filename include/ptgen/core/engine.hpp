@@ -11,24 +11,25 @@
 //
 // One header per job: walker.hpp (every traversal), range_rules.hpp, table_reserve.hpp,
 // sink.hpp (what a mutation reports), table_access.hpp (entry access, whole-table questions),
-// engine_base.hpp (reading, replacement, pairs, retire), engine_map_walk.hpp (plan and apply of a mapping), engine_map.hpp (map
-// calls), engine_modify.hpp (unmap, protect, remap, split, reclaim), and here the tables a
-// page_table gives up at destruction.
+// engine_base.hpp (reading, replacement, pairs, retire), engine_map_walk.hpp (plan and apply
+// of a mapping), engine_map.hpp (map calls), engine_modify.hpp (unmap, protect, remap, split,
+// reclaim), engine_collapse.hpp (tables replaced by the huge leaf they split), and here the
+// tables a page_table gives up at destruction.
 #pragma once
 
 #include <cstddef>
 
-#include "engine_modify.hpp"
+#include "engine_collapse.hpp"
 
 namespace ptgen {
 
 template <page_table_format F, class M>
-class engine : public engine_modify<F, M> {
+class engine : public engine_collapse<F, M> {
 public:
     using base = engine_base<F, M>;
     using typename base::entry;
     using base::store;
-    using engine_modify<F, M>::engine_modify;
+    using engine_collapse<F, M>::engine_collapse;
 
 protected:
     using base::mem_;
