@@ -1,7 +1,9 @@
 // Property test: random operation sequences on every format agree with a reference model of
 // 4 KiB pages, and the tables stay well formed (no empty table kept, every allocated frame
 // reachable, failed calls change nothing, the count of each table's entries right), with a
-// handler that keeps table_meta and with one that does not.
+// handler that keeps table_meta and with one that does not. The operations include no-access
+// flags, collapse (every uniform huge span becomes one leaf) and fork_copy into a new table
+// (shared and copy-on-write, the child checked against the model, then destroyed).
 #include <catch2/catch.hpp>
 #include <rapidcheck.h>
 
@@ -20,7 +22,7 @@ namespace {
 
 enum class op_kind { map_region, map_region_huge, map_linear, map_linear_huge, unmap_region,
                      protect_region, unmap_holes, protect_holes, unmap_one, protect_one,
-                     remap_one, query };
+                     remap_one, query, collapse, fork_share, fork_copy_on_write };
 
 struct op {
     op_kind kind;
@@ -28,6 +30,7 @@ struct op {
     std::size_t length;    // index into the sizes table
     std::size_t flag_set;  // index into the flags table
     bool skew_pa;          // physical address one page off huge alignment
+    std::size_t align;     // 0: va aligned down to a huge page (one op in four)
 };
 
 constexpr std::array<flags, 9> flag_sets{r, rw, rx, rwx | global, rw | flags::user, r | device,
@@ -105,6 +108,73 @@ void check_iteration(const PT& pt, const reference_model& model, vaddr window, s
     }
 }
 
+// The flags of the leaf that maps va itself (a LoongArch pair partner's G aside).
+template <class PT>
+flags own_flags(const PT& pt, vaddr va) {
+    const auto slot = pt.engine().find_leaf(va);
+    RC_ASSERT(slot.has_value());
+    return PT::format::leaf_flags(slot->raw, slot->level);
+}
+
+// Does the model hold [s, s + span) as one run a huge leaf could map (every page, the pa
+// contiguous from a span-aligned one, the same flags)?
+inline bool uniform_in_model(const reference_model& model, vaddr s, std::uint64_t span) {
+    const model_page* first = model.find(s);
+    if (!first || !is_aligned(first->pa, span)) return false;
+    for (std::uint64_t off = 0; off < span; off += reference_model::page) {
+        const model_page* p = model.find(s + off);
+        if (!p || p->pa != first->pa + off || p->f != first->f) return false;
+    }
+    return true;
+}
+
+// fork_copy of [va, va + size) into a new table: it holds the model's pages of the range
+// (write removed with copy_on_write, which removes it in the source too) and nothing else;
+// destroying it gives back every frame it took. Returns false when the call failed (a
+// copy-on-write range cutting a huge page: not_aligned), having changed nothing.
+template <class F, class Handler, class PT, class Cursor>
+bool check_fork(PT& pt, Cursor& from, reference_model& model, frame_pool& pool, vaddr va,
+                std::uint64_t size, bool cow) {
+    const auto frames = pool.live_frames();
+    const vaddr last = va + (size - 1);
+    auto cuts = [&](vaddr at, bool first_byte) {
+        const auto q = pt.query(at);
+        return q && !is_aligned(first_byte ? at : at + 1, q->size);
+    };
+    bool ok = false;
+    {
+        auto child = page_table<F, handler_memory<Handler>>::create(Handler{&pool});
+        RC_ASSERT(child.has_value());
+        auto into = child->cursor();
+        const auto res = fork_copy(into, from, va, size, cow ? fork_mode::copy_on_write : fork_mode::share);
+        if (!res) {
+            RC_ASSERT((res.is(error::not_aligned) && cow && (cuts(va, true) || cuts(last, false))));
+        } else {
+            ok = true;
+            if (cow)
+                for (auto it = model.pages().lower_bound(va); it != model.pages().end() && it->first <= last; ++it)
+                    model.protect(it->first, reference_model::page, F::effective(it->second.f & ~flags::write));
+            std::size_t pages = 0;
+            RC_ASSERT(child->for_each_mapping(va, size, [&](const mapping& m) {
+                for (std::uint64_t off = 0; off < m.size; off += reference_model::page, ++pages) {
+                    const model_page* p = model.find(m.va + off);
+                    RC_ASSERT(p != nullptr);
+                    RC_ASSERT(p->pa == m.pa + off);
+                    RC_ASSERT(own_flags(*child, m.va + off) == own_flags(pt, m.va + off));
+                }
+            }).has_value());
+            std::size_t expected = 0;
+            for (auto it = model.pages().lower_bound(va); it != model.pages().end() && it->first <= last; ++it)
+                ++expected;
+            RC_ASSERT(pages == expected);
+            const auto first_mapped = child->find_next_mapped(0);  // nothing below the range
+            RC_ASSERT((!first_mapped.has_value() || first_mapped->va >= va));
+        }
+    }
+    RC_ASSERT(pool.live_frames() == frames);
+    return ok;
+}
+
 template <class F, class Handler>
 void run_sequence(const std::vector<op>& ops) {
     using fx = facts<F>;
@@ -119,8 +189,10 @@ void run_sequence(const std::vector<op>& ops) {
     const std::uint64_t pa_shift = fx::pa_offset;
 
     for (const op& o : ops) {
-        const vaddr va = window + (o.slot % window_pages) * fx::page;
-        const std::uint64_t size = op_size<F>(o.length);
+        const vaddr slot_va = window + (o.slot % window_pages) * fx::page;
+        const vaddr va = o.align == 0 ? align_down(slot_va, fx::huge) : slot_va;
+        // (aligned ops are often exactly one huge span: uniform runs for collapse to find)
+        const std::uint64_t size = o.align == 0 && o.length % 2 == 0 ? fx::huge : op_size<F>(o.length);
         const flags chosen = flag_sets[o.flag_set % flag_sets.size()];
         const flags f = F::accepts(chosen) ? chosen : chosen & ~flags::user;  // EL2: no EL0
         const std::uint64_t shift = pa_shift + (o.skew_pa ? fx::page : 0);
@@ -199,6 +271,21 @@ void run_sequence(const std::vector<op>& ops) {
                     break;
                 }
                 case op_kind::query: break;
+                case op_kind::collapse: {
+                    // Over the window's whole huge spans: the model does not change; every
+                    // span it holds as one aligned, contiguous, same-flag run is one leaf now.
+                    const vaddr from = window;
+                    const std::uint64_t span = window_pages * fx::page;
+                    RC_ASSERT(c.collapse(from, span).has_value());
+                    for (vaddr s = from; s < from + span; s += fx::huge)
+                        if (uniform_in_model(model, s, fx::huge)) RC_ASSERT(pt.query(s)->size >= fx::huge);
+                    break;
+                }
+                case op_kind::fork_share:
+                case op_kind::fork_copy_on_write:
+                    failed = !check_fork<F, Handler>(pt, c, model, pool, va, size,
+                                                    o.kind == op_kind::fork_copy_on_write);
+                    break;
             }
         }
         if (failed) {
@@ -241,11 +328,14 @@ struct Arbitrary<op> {
                                              op_kind::protect_region, op_kind::unmap_holes,
                                              op_kind::protect_holes, op_kind::unmap_one,
                                              op_kind::protect_one, op_kind::remap_one,
-                                             op_kind::query)),
+                                             op_kind::query, op_kind::collapse,
+                                             op_kind::fork_share,
+                                             op_kind::fork_copy_on_write)),
             gen::set(&op::slot, gen::inRange<std::size_t>(0, 4096)),
             gen::set(&op::length, gen::inRange<std::size_t>(0, 7)),
-            gen::set(&op::flag_set, gen::inRange<std::size_t>(0, 7)),
-            gen::set(&op::skew_pa, gen::arbitrary<bool>()));
+            gen::set(&op::flag_set, gen::inRange<std::size_t>(0, flag_sets.size())),
+            gen::set(&op::skew_pa, gen::arbitrary<bool>()),
+            gen::set(&op::align, gen::inRange<std::size_t>(0, 4)));
     }
 };
 }  // namespace rc

@@ -5,7 +5,7 @@
 // table it may borrow root entries from (copy_from): map, map_region (with and without huge
 // pages, linear or scattered physical addresses), map_linear, remap, protect,
 // protect_region, unmap, unmap_region (those two also with skip_holes), query, copy_from,
-// flush, any of them with the k-th allocation failing. Addresses come from windows around huge-page boundaries, the bottom
+// flush, collapse, any of them with the k-th allocation failing; flags include no access. Addresses come from windows around huge-page boundaries, the bottom
 // and the top of the address space and the non-canonical hole.
 //
 // Every call is checked against a reference model (4 KiB pages, kept as runs) that predicts
@@ -61,8 +61,8 @@ inline unsigned long stats[16][8];
 inline void print_stats() {
     static const char* names[] = {"map", "map_region", "map_linear", "remap", "protect",
                                   "protect_region", "unmap", "unmap_region", "query",
-                                  "copy_from", "flush"};
-    for (unsigned k = 0; k < 11; ++k) {
+                                  "copy_from", "flush", "collapse"};
+    for (unsigned k = 0; k < 12; ++k) {
         std::fprintf(stderr, "%-15s ok %8lu", names[k], stats[k][0]);
         for (unsigned e = 0; e < 7; ++e)
             if (stats[k][1 + e]) std::fprintf(stderr, "  %s %lu", to_string(error(e)), stats[k][1 + e]);
@@ -424,11 +424,11 @@ private:
 
     enum op_kind : unsigned {
         op_map, op_map_region, op_map_linear, op_remap, op_protect, op_protect_region, op_unmap,
-        op_unmap_region, op_query, op_copy_from, op_flush, op_kinds
+        op_unmap_region, op_query, op_copy_from, op_flush, op_collapse, op_kinds
     };
     static constexpr const char* kind_names[op_kinds] = {
         "map", "map_region", "map_linear", "remap", "protect", "protect_region", "unmap",
-        "unmap_region", "query", "copy_from", "flush"};
+        "unmap_region", "query", "copy_from", "flush", "collapse"};
 
     struct op {
         unsigned kind;
@@ -619,6 +619,12 @@ private:
             if (!is_aligned(*pa, l->size)) return expect::failure({error::not_aligned});
             if (!geo::pa_valid(*pa)) return expect::failure({error::out_of_range});
         }
+        return expect::success();
+    }
+    expect expect_collapse(const side& s, const op& o) const {
+        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::borrowed_range});
+        if (!page_aligned_range(o.va, o.size)) return expect::failure({error::not_aligned});
+        if (!range_ok(o.va, o.size)) return expect::failure({error::out_of_range});
         return expect::success();
     }
     expect expect_copy_from(const op& o) const {
@@ -840,6 +846,15 @@ private:
             }
             case op_flush:
                 break;
+            case op_collapse: {
+                // Translations stay as the model holds them: the walk after it checks that
+                // (and that every entry is what the engine writes), the TLB check that the
+                // tables it retired were flushed before they were freed.
+                const expect ex = expect_collapse(s, o);
+                auto& c = cursor_of(s, local);
+                changed = checked(s, o, ex, [&] { return outcome_of(c.collapse(o.va, o.size)); }).ok;
+                break;
+            }
         }
         local.reset();  // K's cursor flushes here
         if (changed) walk(s);
