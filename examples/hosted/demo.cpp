@@ -1,7 +1,7 @@
 // examples/hosted/demo.cpp: ptgen on a host. For every format: a kernel-style layout built by
 // the compiler on a static_arena (and checked by static_assert), then the same layout built at
-// run time with a frame allocator, then the run-time API at work (split, protect, remap,
-// unmap, reclaim). Prints one table row per format.
+// run time with a frame allocator, then the run-time API at work (split, protect, no access,
+// collapse, remap, unmap, reclaim). Prints one table row per format.
 #include <cstdio>
 #include <cstdlib>
 #include <cstdint>
@@ -116,8 +116,8 @@ constexpr bool compile_time_layout_is_right() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::printf("%-22s %9s %9s %10s %12s %8s\n", "format", "ct tables", "rt tables", "split ok",
-                "unmap->root", "checks");
+    std::printf("%-22s %9s %9s %10s %10s %12s %8s\n", "format", "ct tables", "rt tables",
+                "split ok", "collapse", "unmap->root", "checks");
     int failures = 0;
     boost::hana::for_each(ptgen::all_formats, [&](auto t) {
         using F = typename decltype(t)::type;
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
         int passed = 0, checks = 0;
         auto check = [&](bool ok) { ++checks; passed += ok; };
         std::size_t rt_tables = 0;
-        bool split_ok = false, reclaimed = false;
+        bool split_ok = false, collapse_ok = false, reclaimed = false;
         {
             auto pt = page_table<F, handler_memory<handler>>::create(handler{&frames});
             if (!pt) {
@@ -150,6 +150,16 @@ int main(int argc, char** argv) {
                        pt->query(0x4020'3000)->flags == F::effective(r) &&
                        pt->query(0x4020'4000)->flags == F::effective(rwx | global);
             check(split_ok);
+            // mprotect(PROT_NONE) and back: the page keeps its frame and size meanwhile.
+            check(c.protect(0x4020'3000, no_access).has_value());
+            check(pt->query(0x4020'3000).has_value() && !grants_access(pt->query(0x4020'3000)->flags) &&
+                  pt->query(0x4020'3000)->pa == 0x4020'3000);
+            // Uniform again, the split table collapses back into one huge page.
+            check(c.protect(0x4020'3000, rwx | global).has_value());
+            const auto collapsed = c.collapse(0x4000'0000, 64_MiB);
+            collapse_ok = collapsed && *collapsed == 1 &&
+                          pt->query(0x4020'3000)->size == pt->query(0x4040'0000)->size;
+            check(collapse_ok);
             check(c.remap(0x10'0000, 0x7000'0000, rx).has_value());
             check(pt->query(0x10'0010)->pa == 0x7000'0010);
             check(c.map(0x10'0000, 0, 4_KiB, rw).is(error::already_mapped));
@@ -162,8 +172,9 @@ int main(int argc, char** argv) {
         }
         check(frames.live() == 0);
         failures += passed != checks || ct_tables != rt_tables;
-        std::printf("%-22s %9zu %9zu %10s %12s %5d/%d\n", F::name, ct_tables, rt_tables,
-                    split_ok ? "yes" : "NO", reclaimed ? "yes" : "NO", passed, checks);
+        std::printf("%-22s %9zu %9zu %10s %10s %12s %5d/%d\n", F::name, ct_tables, rt_tables,
+                    split_ok ? "yes" : "NO", collapse_ok ? "yes" : "NO", reclaimed ? "yes" : "NO",
+                    passed, checks);
     });
     std::printf(failures ? "DEMO FAILED\n" : "all formats: compile-time and run-time tables agree\n");
 

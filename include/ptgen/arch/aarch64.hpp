@@ -107,10 +107,9 @@ enum class regime : unsigned char {
 // - EL2: user is refused (no EL0 in this regime, AP[1] is RES1); every entry is global (nG is
 //   RES0, there is no ASID), so effective() adds global.
 //
-// A no-access leaf (no read, write or execute asked: there is no such AP encoding) is the block
-// or page descriptor with bit[0] = 0 and software bit 55 set: D8.3 (Table D8-48) makes bit[0] = 0
-// an invalid descriptor, a Translation fault, whose bits[63:1] are IGNORED, so they keep the
-// output address, bit[1] (block or page) and the attributes.
+// A no-access leaf (no AP encoding has no access) is the block or page descriptor with bit[0] = 0
+// and software bit 55 set: D8.3 (Table D8-48), bit[0] = 0 is invalid (a Translation fault) and
+// bits[63:1] are IGNORED: they keep the output address, bit[1] (block/page), the attributes.
 template <regime R>
 struct stage1_4k {
     using entry_type = std::uint64_t;
@@ -150,8 +149,7 @@ struct stage1_4k {
     // bit[0] = 0 is empty, or a no-access leaf where blocks or pages are allowed.
     static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
         if (!(e & desc::valid))
-            return (e & no_access_mark) && levels[level].leaf_allowed ? entry_kind::leaf
-                                                                      : entry_kind::empty;
+            return (e & no_access_mark) && levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
         if (level == last_level)
             return (e & desc::table) ? entry_kind::leaf : entry_kind::empty;
         if (e & desc::table) return entry_kind::table;
