@@ -5,8 +5,10 @@
 // table it may borrow root entries from (copy_from): map, map_region (with and without huge
 // pages, linear or scattered physical addresses), map_linear, remap, protect,
 // protect_region, unmap, unmap_region (those two also with skip_holes), query, copy_from,
-// flush, collapse, any of them with the k-th allocation failing; flags include no access. Addresses come from windows around huge-page boundaries, the bottom
-// and the top of the address space and the non-canonical hole.
+// flush, collapse, fork (fork_copy into a new table, shared or copy-on-write), any of them
+// with the k-th allocation failing; flags include no access. Addresses come from windows
+// around huge-page boundaries, the bottom and the top of the address space and the
+// non-canonical hole.
 //
 // Every call is checked against a reference model (4 KiB pages, kept as runs) that predicts
 // success or the error, and after every call the raw tables are walked:
@@ -61,8 +63,8 @@ inline unsigned long stats[16][8];
 inline void print_stats() {
     static const char* names[] = {"map", "map_region", "map_linear", "remap", "protect",
                                   "protect_region", "unmap", "unmap_region", "query",
-                                  "copy_from", "flush", "collapse"};
-    for (unsigned k = 0; k < 12; ++k) {
+                                  "copy_from", "flush", "collapse", "fork"};
+    for (unsigned k = 0; k < 13; ++k) {
         std::fprintf(stderr, "%-15s ok %8lu", names[k], stats[k][0]);
         for (unsigned e = 0; e < 7; ++e)
             if (stats[k][1 + e]) std::fprintf(stderr, "  %s %lu", to_string(error(e)), stats[k][1 + e]);
@@ -424,11 +426,11 @@ private:
 
     enum op_kind : unsigned {
         op_map, op_map_region, op_map_linear, op_remap, op_protect, op_protect_region, op_unmap,
-        op_unmap_region, op_query, op_copy_from, op_flush, op_collapse, op_kinds
+        op_unmap_region, op_query, op_copy_from, op_flush, op_collapse, op_fork, op_kinds
     };
     static constexpr const char* kind_names[op_kinds] = {
         "map", "map_region", "map_linear", "remap", "protect", "protect_region", "unmap",
-        "unmap_region", "query", "copy_from", "flush", "collapse"};
+        "unmap_region", "query", "copy_from", "flush", "collapse", "fork"};
 
     struct op {
         unsigned kind;
@@ -626,6 +628,31 @@ private:
         if (!page_aligned_range(o.va, o.size)) return expect::failure({error::not_aligned});
         if (!range_ok(o.va, o.size)) return expect::failure({error::out_of_range});
         return expect::success();
+    }
+    // fork_copy of s's range into a new table (copy_on_write with the op's huge bit).
+    expect expect_fork(const side& s, const op& o, bool cow) const {
+        if (!page_aligned_range(o.va, o.size)) return expect::failure({error::not_aligned});
+        if (!range_ok(o.va, o.size)) return expect::failure({error::out_of_range});
+        if (touches(s.borrowed, o.va, o.size)) return expect::failure({error::borrowed_range});
+        if (cow && (cut_at(s, o.va, true) || cut_at(s, o.va + (o.size - 1), false)))
+            return expect::failure({error::not_aligned});
+        return expect::success();
+    }
+    // Does a leaf of s cross the range boundary at va (its first byte, or its last)?
+    bool cut_at(const side& s, vaddr va, bool first_byte) const {
+        const leaf* l = s.now.find(key(va));
+        return l && (first_byte ? l->key != key(va) : l->key + (l->size - 1) != key(va));
+    }
+    // 4 KiB leaves a fork writes for the parts of huge leaves the range cuts.
+    std::uint64_t cut_leaves(const side& s, const op& o) const {
+        std::uint64_t n = 0;
+        const vaddr first = key(o.va), last = key(o.va + (o.size - 1));
+        for (const leaf* l : {s.now.find(first), s.now.find(last)}) {
+            if (!l) continue;
+            const vaddr from = std::max(l->key, first), to = std::min(l->key + (l->size - 1), last);
+            if (from != l->key || to != l->key + (l->size - 1)) n += (to - from + 1) / page;
+        }
+        return n;
     }
     expect expect_copy_from(const op& o) const {
         if (o.size == 0 || !is_aligned(o.va, root_span) || !is_aligned(o.size, root_span))
@@ -846,6 +873,54 @@ private:
             }
             case op_flush:
                 break;
+            case op_fork: {
+                // Into a new table of the same pool: afterwards it maps what the source maps
+                // there (write gone on both sides with copy_on_write), and destroyed, it gives
+                // back every frame; a failed fork (an injected fault included) changes nothing.
+                const bool cow = o.huge;
+                if (!page_aligned_range(o.va, o.size) || !range_ok(o.va, o.size)) return;
+                if (cut_leaves(s, o) > leaf_limit ||
+                    pool_.live_frames() + s.now.tables.size() + 16 + margin > pool_frames)
+                    return;  // keeps every call cheap, and the pool big enough
+                const expect ex = expect_fork(s, o, cow);
+                auto& from = cursor_of(s, local);
+                bool done = false;
+                {
+                    tlb_log child_log;
+                    auto made = table::create(memory(handler{&pool_}), tlb{&child_log});
+                    PTGEN_FUZZ_CHECK(made.has_value());
+                    {
+                        cursor<table> into(*made);
+                        done = checked(s, o, ex, [&] {
+                            return outcome_of(fork_copy(into, from, o.va, o.size,
+                                                        cow ? fork_mode::copy_on_write : fork_mode::share));
+                        }).ok;
+                    }
+                    if (done) {
+                        if (cow)
+                            for (const piece& p : s.m.pieces(key(o.va), o.size))
+                                s.m.protect(p.key, p.size, F::effective(p.f & ~flags::write));
+                        // Every leaf of the copy: the source's frame and own flags there; the
+                        // copy covers what the source maps in the range, byte for byte.
+                        auto own = [](const table& t, vaddr v) {
+                            const auto slot = t.engine().find_leaf(v);
+                            PTGEN_FUZZ_CHECK(slot.has_value());
+                            return F::leaf_flags(slot->raw, slot->level);
+                        };
+                        std::uint64_t copied = 0, source = 0;
+                        PTGEN_FUZZ_CHECK(made->for_each_mapping(o.va, o.size, [&](const mapping& m) {
+                            const auto q = s.pt->query(m.va);
+                            PTGEN_FUZZ_CHECK(q.has_value() && q->pa == m.pa);
+                            PTGEN_FUZZ_CHECK(own(*made, m.va) == own(*s.pt, m.va));
+                            copied += m.size;
+                        }));
+                        PTGEN_FUZZ_CHECK(s.pt->for_each_mapping(o.va, o.size, [&](const mapping& m) { source += m.size; }));
+                        PTGEN_FUZZ_CHECK(copied == source);
+                    }
+                }  // the copy destroyed: check_frames() below sees every frame back
+                changed = done && cow;
+                break;
+            }
             case op_collapse: {
                 // Translations stay as the model holds them: the walk after it checks that
                 // (and that every entry is what the engine writes), the TLB check that the
