@@ -148,12 +148,12 @@ struct stage1_4k {
     // no LPA2) it faults, and at level 3 it is reserved and treated as invalid: empty there.
     // bit[0] = 0 is empty, or a no-access leaf where blocks or pages are allowed.
     static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
-        if (!(e & desc::valid))
-            return (e & no_access_mark) && levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
-        if (level == last_level)
-            return (e & desc::table) ? entry_kind::leaf : entry_kind::empty;
-        if (e & desc::table) return entry_kind::table;
-        return levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
+        if (e & desc::valid) [[likely]] {
+            if (level == last_level) return (e & desc::table) ? entry_kind::leaf : entry_kind::empty;
+            if (e & desc::table) return entry_kind::table;
+            return levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
+        }
+        return (e & no_access_mark) && levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
     }
     // D8.3.1.1: NLTA[47:12]; D8.3.1.2: OA[47:30] (level 1 block), [47:21] (level 2), [47:12].
     static constexpr paddr address(entry_type e, unsigned level) noexcept {
