@@ -5,19 +5,13 @@
 #include <vector>
 
 #include "support/formats.hpp"
+#include "support/mappings_of.hpp"
 #include "support/table_snapshot.hpp"
 
 using namespace ptgen;
 using namespace ptgen::test;
 
 namespace {
-
-template <class PT>
-std::vector<mapping> leaves(const PT& pt, vaddr va, std::uint64_t size) {
-    std::vector<mapping> out;
-    REQUIRE(pt.for_each_mapping(va, size, [&](const mapping& m) { out.push_back(m); }));
-    return out;
-}
 
 // A source with a huge page, a run of pages with a hole, and pages of other flags.
 template <class F, class PT>
@@ -44,17 +38,17 @@ TEMPLATE_LIST_TEST_CASE("fork_copy copies a range's mappings into another table"
     const vaddr base = 2 * fx::biggest;
     const std::uint64_t size = 3 * fx::huge;
     populate<F>(parent, base);
-    const auto before = leaves(parent, base, size);
+    const auto before = mappings_of(parent, base, size);
     SECTION("shared: the same pages, sizes and flags") {
         auto into = child.cursor();
         auto from = parent.cursor();
         REQUIRE(fork_copy(into, from, base, size));
         into.flush();
-        CHECK(leaves(child, base, size) == before);
-        CHECK(leaves(parent, base, size) == before);
+        CHECK(mappings_of(child, base, size) == before);
+        CHECK(mappings_of(parent, base, size) == before);
         // its own tables: unmapping the child leaves the parent alone
         REQUIRE(into.unmap_region(base, size, skip_holes));
-        CHECK(leaves(parent, base, size) == before);
+        CHECK(mappings_of(parent, base, size) == before);
     }
     SECTION("copy-on-write: both sides lose write, nothing else") {
         auto into = child.cursor();
@@ -62,8 +56,8 @@ TEMPLATE_LIST_TEST_CASE("fork_copy copies a range's mappings into another table"
         REQUIRE(fork_copy(into, from, base, size, fork_mode::copy_on_write));
         std::vector<mapping> expected = before;
         for (auto& m : expected) m.flags = F::effective(m.flags & ~flags::write);
-        CHECK(leaves(child, base, size) == expected);
-        CHECK(leaves(parent, base, size) == expected);
+        CHECK(mappings_of(child, base, size) == expected);
+        CHECK(mappings_of(parent, base, size) == expected);
         CHECK(from.pending() != 0);  // the parent's TLB must drop the writable translations
     }
     SECTION("a part of a huge page: shared in small pages; copy-on-write refuses") {
@@ -72,11 +66,11 @@ TEMPLATE_LIST_TEST_CASE("fork_copy copies a range's mappings into another table"
         const vaddr mid = base + fx::huge / 2;
         CHECK(fork_copy(into, from, mid, fx::huge, fork_mode::copy_on_write).is(error::not_aligned));
         REQUIRE(fork_copy(into, from, mid, fx::huge));
-        const auto got = leaves(child, mid, fx::huge);
+        const auto got = mappings_of(child, mid, fx::huge);
         REQUIRE(!got.empty());
         CHECK(got.front().va == mid);
         CHECK(got.front().page_size == fx::page);
-        CHECK(leaves(parent, base, size) == before);
+        CHECK(mappings_of(parent, base, size) == before);
     }
     SECTION("into a range that maps something: already_mapped") {
         auto into = child.cursor();

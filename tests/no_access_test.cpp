@@ -9,6 +9,7 @@
 #include <ptgen/boot.hpp>
 
 #include "support/formats.hpp"
+#include "support/mappings_of.hpp"
 #include "support/table_snapshot.hpp"
 
 using namespace ptgen;
@@ -16,13 +17,6 @@ using namespace ptgen::test;
 
 namespace {
 
-template <class PT>
-std::vector<mapping> leaves(const PT& pt, vaddr va, std::uint64_t size) {
-    std::vector<mapping> out;
-    REQUIRE(pt.for_each_mapping(va, size, [&](const mapping& m) { out.push_back(m); },
-                                merge_mappings::yes));
-    return out;
-}
 
 // RAM identity-mapped, with a no-access guard region inside it: a stack guard below the
 // stack, whose frames come back into use when protected back.
@@ -114,7 +108,7 @@ TEMPLATE_LIST_TEST_CASE("no access splits huge pages both ways, and unmap_region
         CHECK(pt.query(va + fx::huge + fx::page)->flags == F::effective(r));
         CHECK(pt.query(va + fx::huge + fx::page)->pa == pa + fx::huge + fx::page);
         // merged in address order: no access, rw, no access, r, no access
-        const auto ms = leaves(pt, va, 2 * fx::huge);
+        const auto ms = mappings_of(pt, va, 2 * fx::huge, merge_mappings::yes);
         REQUIRE(ms.size() == 5);
         CHECK(ms[0].size == half);
         CHECK_FALSE(grants_access(ms[0].flags));
@@ -165,7 +159,7 @@ TEMPLATE_LIST_TEST_CASE("fork_copy copies no-access leaves as they are", "[no_ac
         auto from = parent.cursor();
         REQUIRE(fork_copy(into, from, va, 2 * fx::huge, fork_mode::copy_on_write));
     }
-    const auto got = leaves(child, va, 2 * fx::huge);
+    const auto got = mappings_of(child, va, 2 * fx::huge, merge_mappings::yes);
     REQUIRE(got.size() == 2);
     CHECK(got[0].size == fx::huge);
     CHECK(got[0].flags == F::effective(no_access));
