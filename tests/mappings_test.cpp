@@ -5,22 +5,11 @@
 #include <vector>
 
 #include "support/formats.hpp"
+#include "support/mappings_of.hpp"
 #include "support/table_snapshot.hpp"
 
 using namespace ptgen;
 using namespace ptgen::test;
-
-namespace {
-
-template <class PT>
-std::vector<mapping> mappings_of(const PT& pt, vaddr va, std::uint64_t size,
-                                 merge_mappings merge = merge_mappings::no) {
-    std::vector<mapping> out;
-    REQUIRE(pt.for_each_mapping(va, size, [&](const mapping& m) { out.push_back(m); }, merge));
-    return out;
-}
-
-}  // namespace
 
 TEMPLATE_LIST_TEST_CASE("for_each_mapping reports leaves in order, clipped, merged on request",
                         "[mappings]", all_format_types) {

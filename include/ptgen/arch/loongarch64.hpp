@@ -185,7 +185,6 @@ struct la64_4level {
         if (!grants_access(f)) e = (e & ~(pte::V | pte::P)) | pte::SW_NO_ACCESS;
         return e;
     }
-    static constexpr entry_type no_access_mark = pte::SW_NO_ACCESS;
 
     // The even/odd PTE pair of a TLB entry (see above): the empty partner of a global page
     // carries G alone; a page is global in the TLB only when its partner carries G too.

@@ -248,7 +248,7 @@ private:
     };
 
     static_assert(mutation_sink<effects> && defers_reclaim<effects> && leaf_table_cache<effects> &&
-                  reuses_zeroed_tables<effects>);
+                  reuses_zeroed_tables<effects> && invalidates_all_now<effects>);
 
     PageTable& pt_;
     effects effects_{this, &pt_.leaf_memo_};

@@ -145,9 +145,6 @@ public:
         return va >> (F::levels[last_level].shift + F::levels[last_level].index_bits);
     }
 
-
-
-
 protected:
     using access::mem_;
     paddr root_;

@@ -10,11 +10,6 @@
 
 namespace ptgen {
 
-// A sink may invalidate every translation of the address space at once (break-before-make of
-// a whole table: every leaf below it and the cached table entries on the way).
-template <class S>
-concept invalidates_all_now = requires(S& s) { s.invalidate_all_now(); };
-
 template <page_table_format F, class M>
 class engine_collapse : public engine_modify<F, M> {
 public:

@@ -35,6 +35,12 @@ concept mutation_sink = requires(S& s, vaddr va, paddr pa, std::size_t n, std::u
 template <class S>
 concept defers_reclaim = requires(S& s, vaddr va) { s.reclaim_later(va); };
 
+// A sink may invalidate every translation of the address space at once: invalidate_all_now()
+// (break-before-make of a whole table, collapse: every leaf below it and the cached table
+// entries on the way; without it the engine invalidates the table's leaves one by one).
+template <class S>
+concept invalidates_all_now = requires(S& s) { s.invalidate_all_now(); };
+
 // A sink may remember the last-level table of the last descent, keyed by the tag of the VA
 // range it covers (engine_base::leaf_table_tag), so that the next single-page call there skips
 // the walk. It must forget it at every retire (the only way a table leaves the tree).
