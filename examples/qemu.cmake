@@ -108,7 +108,7 @@ endfunction()
 # counters (rdinstret, PMU events, rdtsc) count retired instructions exactly.
 set(PTGEN_QEMU_ARGS_riscv64 -machine virt -m 128M -nographic -bios none -icount shift=0)
 ptgen_kernel_arch(riscv64 qemu-system-riscv64)
-foreach(format IN ITEMS riscv-sv39 riscv-sv48)
+foreach(format IN ITEMS riscv-sv39 riscv-sv48 riscv-sv57)
     ptgen_qemu_test(${format} riscv64 0 ${PTGEN_QEMU_ARGS_riscv64})
 endforeach()
 ptgen_c_kernel_test(riscv64 0 ${PTGEN_QEMU_ARGS_riscv64})
@@ -123,8 +123,11 @@ ptgen_qemu_test(aarch64-4k-el2 aarch64 0
 # x86-64: isa-debug-exit turns the value v the kernel writes into exit status (v << 1) | 1;
 # the kernel writes 0x10 on a pass (status 33). SeaBIOS prints first; -net none skips iPXE.
 ptgen_kernel_arch(x86_64 qemu-system-x86_64)
-ptgen_qemu_test(x86_64-4level x86_64 33
+set(PTGEN_QEMU_ARGS_x86_64
     -m 128M -nographic -net none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -icount shift=0)
+ptgen_qemu_test(x86_64-4level x86_64 33 ${PTGEN_QEMU_ARGS_x86_64})
+# 5-level paging: QEMU's TCG implements CR4.LA57 with -cpu qemu64,+la57.
+ptgen_qemu_test(x86_64-5level x86_64 33 -cpu qemu64,+la57 ${PTGEN_QEMU_ARGS_x86_64})
 
 ptgen_kernel_arch(armv7 qemu-system-arm)
 ptgen_qemu_test(arm-short-descriptor armv7 0

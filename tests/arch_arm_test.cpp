@@ -117,13 +117,13 @@ TEST_CASE("every accepted flag value round-trips as a section and as a small pag
 TEST_CASE("a no-access leaf is a valid section or small page with AP[2:0] = 0b000 and XN", "[arm]") {
     // B3.7.1 Table B3-8 (SCTLR.AFE = 0): AP[2:0] = 0b000, every access a Permission fault.
     const auto section = sd::encode_leaf(0x4010'0000, ptgen::no_access | ptgen::global, 0);
-    CHECK(section == (0x4010'0000u | ptgen::arm::l1::type_section | ptgen::arm::l1::XN |
-                      ptgen::arm::l1::S | ptgen::arm::l1::C | ptgen::arm::l1::B |
-                      (0b001u << ptgen::arm::l1::TEX_shift)));
+    using sec = ptgen::arm::l1::section;
+    CHECK(section == (0x4010'0000u | ptgen::arm::l1::type_section | sec::XN | sec::S | sec::C |
+                      sec::B | sec::TEX::encode(0b001)));
     const auto page = sd::encode_leaf(0x4010'3000, ptgen::no_access | ptgen::user, 1);
-    CHECK(page == (0x4010'3000u | ptgen::arm::l2::small_page_bit | ptgen::arm::l2::XN |
-                   ptgen::arm::l2::S | ptgen::arm::l2::C | ptgen::arm::l2::B | ptgen::arm::l2::nG |
-                   (0b001u << ptgen::arm::l2::TEX_shift)));
+    using small = ptgen::arm::l2::small_page;
+    CHECK(page == (0x4010'3000u | ptgen::arm::l2::small_page_bit | small::XN | small::S |
+                   small::C | small::B | small::nG | small::TEX::encode(0b001)));
     CHECK(sd::leaf_flags(page, 1) == flags::none);  // AP 0b000 has no PL0 variant: user dropped
     CHECK(sd::effective(ptgen::no_access | ptgen::user) == flags::none);
 }

@@ -75,7 +75,7 @@ TEST_CASE("LoongArch: MAT 0 is strongly-ordered uncached, 1 coherent cached, 2 w
     CHECK(F::encode_leaf(0x8000'0000, ptgen::r | ptgen::uncached, 2) == 0x4000'0000'8000'00E1ull);
     CHECK(F::leaf_flags(0x4000'0000'8000'00E1ull, 2) == (ptgen::r | ptgen::uncached));
     // normal memory: MAT = CC (1).
-    CHECK(((F::encode_leaf(0x1000, ptgen::rw, 3) & pte::MAT_mask) >> pte::MAT_shift) == 1);
+    CHECK(pte::MAT::get(F::encode_leaf(0x1000, ptgen::rw, 3)) == 1);
 }
 
 TEST_CASE("LoongArch: a directory entry is the next table's address, LDDIR-walkable",
@@ -88,8 +88,8 @@ TEST_CASE("LoongArch: a directory entry is the next table's address, LDDIR-walka
         // table address in [PALEN-1:12]; only the software mark lies above PALEN.
         CHECK((e & pte::HUGE) == 0);
         CHECK((e & ptgen::low_mask(12)) == 0);
-        CHECK((e & pte::ppn_mask) == 0x0000'00AB'CDEF'0000ull);
-        CHECK((e & ~pte::ppn_mask) == pte::SW_TABLE);
+        CHECK((e & pte::PPN::mask) == 0x0000'00AB'CDEF'0000ull);
+        CHECK((e & ~pte::PPN::mask) == pte::SW_TABLE);
     }
     // A table at physical address 0 is not an empty entry.
     CHECK(F::encode_table(0, 1) != 0);

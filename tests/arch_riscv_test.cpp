@@ -1,6 +1,8 @@
-// RISC-V Sv39/Sv48 encodings, checked against the Privileged spec's PTE layout (4.3.1, 4.4.1)
+// RISC-V Sv39/Sv48/Sv57 encodings, checked against the Privileged spec's PTE layout (4.3.1, 4.4.1)
 // with values computed by hand.
 #include <catch2/catch.hpp>
+
+#include <string_view>
 
 #include <ptgen/arch/riscv.hpp>
 
@@ -73,4 +75,21 @@ TEST_CASE("an Sv39 no-access leaf: V = 0 with RSW bit 8, PPN, U and G kept", "[a
     CHECK(sv39::address(giga, 0) == 0x4000'0000);
     // V = 0 without the mark stays empty whatever else it holds (stray software bits)
     CHECK(sv39::kind(0x2008'04ce, 2) == entry_kind::empty);
+}
+
+TEST_CASE("Sv57: five levels, a 256 TiB leaf at the root, satp MODE 10", "[arch][riscv]") {
+    using riscv::sv57;
+    static_assert(page_table_format<sv57> && geometry_of<sv57>::coherent());
+    static_assert(geometry_of<sv57>::depth == 5 && sv57::levels[0].shift == 48);
+    static_assert(geometry_of<sv57>::leaf_level_for(256ull << 40) == 0);  // 4.6.1: any level
+    // 256 TiB at pa 2^48: PPN 2^36 << 10 = 2^46; R | X | V | A | D = 0xcb
+    CHECK(sv57::encode_leaf(std::uint64_t{1} << 48, rx, 0) == ((std::uint64_t{1} << 46) | 0xcb));
+    CHECK(sv57::kind((std::uint64_t{1} << 46) | 0xcb, 0) == entry_kind::leaf);
+    CHECK(sv57::encode_leaf(0x8020'1000, rw, 4) == 0x2008'04c7);  // as Sv39's 4 KiB leaf
+    // 4.6.1: bits 63:57 equal bit 56
+    CHECK(sv57::va_valid(0x00ff'ffff'ffff'ffff));
+    CHECK(sv57::va_valid(0xff00'0000'0000'0000));
+    CHECK_FALSE(sv57::va_valid(0x0100'0000'0000'0000));
+    CHECK(sv57::satp(0x8040'0000, 3) == ((10ull << 60) | (3ull << 44) | 0x80400));
+    CHECK(std::string_view(sv57::name) == "riscv-sv57");
 }

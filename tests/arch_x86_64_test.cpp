@@ -171,3 +171,42 @@ TEST_CASE("x86-64: CR3 holds the PML4 address in 51:12 and the PCID in 11:0", "[
     CHECK(F::cr3(0x0000'0001'2345'6000ull, 7) == 0x0000'0001'2345'6007ull);
     CHECK(F::cr3(0x5000, 0xFFFF) == 0x5FFFull);  // a PCID is 12 bits
 }
+
+// 5-level paging (SDM 4.5 with CR4.LA57 = 1): a PML5 (bits 56:48) above the same four levels.
+namespace {
+using F5 = ptgen::x86_64::long_mode_5level;
+static_assert(ptgen::page_table_format<F5> && ptgen::geometry_of<F5>::coherent());
+static_assert(ptgen::geometry_of<F5>::depth == 5 && F5::levels[0].shift == 48);
+static_assert(ptgen::geometry_of<F5>::leaf_level_for(1ull << 30) == 2);
+static_assert(ptgen::geometry_of<F5>::leaf_level_for(512ull << 30) == -1);  // no PML4E pages
+static_assert(ptgen::geometry_of<F5>::leaf_level_for(256ull << 40) == -1);  // no PML5E pages
+}  // namespace
+
+TEST_CASE("x86-64 5-level: PML5 and PML4 entries never map; the PDPTE, PDE and PTE encode as in 4-level",
+          "[x86_64]") {
+    // 1 GiB page at level 2 (PDPT): P | RW | A | D | PS | G | XD, as a 4-level PDPTE at level 1.
+    CHECK(F5::encode_leaf(0x4000'0000, ptgen::rw | ptgen::global, 2) == 0x8000'0000'4000'01E3ull);
+    CHECK(F5::encode_leaf(0x4000'0000, ptgen::rw | ptgen::global, 2) ==
+          F::encode_leaf(0x4000'0000, ptgen::rw | ptgen::global, 1));
+    CHECK(F5::encode_leaf(0x1234'5000, ptgen::rwx, 4) == F::encode_leaf(0x1234'5000, ptgen::rwx, 3));
+    // PS in a PML5E or a PML4E is reserved: such an entry is a table pointer, never a page.
+    CHECK(F5::kind(0x4000'0000 | pte::P | pte::PS, 0) == entry_kind::table);
+    CHECK(F5::kind(0x4000'0000 | pte::P | pte::PS, 1) == entry_kind::table);
+    CHECK(F5::kind(0x4000'0000 | pte::P | pte::PS, 2) == entry_kind::leaf);
+    // A no-access mark (P = 0, bit 9) is a leaf only where pages are allowed.
+    CHECK(F5::kind(pte::AVL9, 1) == entry_kind::empty);
+    CHECK(F5::kind(pte::AVL9 | pte::PS, 3) == entry_kind::leaf);
+    CHECK(F5::address(0x4000'0000 | pte::P | pte::PS | pte::PAT_HUGE, 2) == 0x4000'0000);
+    // the PML5 index of the Linux LA57 direct map 0xff11'0000'0000'0000 is bits 56:48 = 0x111
+    CHECK(F5::levels[0].index_of(0xff11'0000'0000'0000) == 0x111);
+    CHECK(F5::cr3(0x7000) == 0x7000);
+}
+
+TEST_CASE("x86-64 5-level: linear addresses are canonical when bits 63:56 are equal", "[x86_64]") {
+    CHECK(F5::va_valid(0x00ff'ffff'ffff'ffff));
+    CHECK(F5::va_valid(0xff00'0000'0000'0000));
+    CHECK(F5::va_valid(0x0000'8000'0000'0000));  // not canonical with 4 levels
+    CHECK_FALSE(F::va_valid(0x0000'8000'0000'0000));
+    CHECK_FALSE(F5::va_valid(0x0100'0000'0000'0000));
+    CHECK_FALSE(F5::va_valid(0xfeff'ffff'ffff'ffff));
+}

@@ -398,7 +398,8 @@ TEMPLATE_LIST_TEST_CASE("flags: write without read, execute-only and no access, 
     if constexpr (std::is_same_v<F, loongarch64::la64_4level>) {
         CHECK(w == flags::write);    // NR: write-only is expressible
         CHECK(x == flags::execute);  // NR: execute-only too
-    } else if constexpr (std::is_same_v<F, riscv::sv39> || std::is_same_v<F, riscv::sv48>) {
+    } else if constexpr (std::is_same_v<F, riscv::sv39> || std::is_same_v<F, riscv::sv48> ||
+                         std::is_same_v<F, riscv::sv57>) {
         CHECK(w == rw);              // W without R is reserved: read is granted
         CHECK(x == flags::execute);  // X alone is a legal execute-only page
     } else {

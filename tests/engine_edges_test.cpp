@@ -295,7 +295,7 @@ TEST_CASE("boot register values name the root at run time", "[engine][registers]
     CHECK(el2.ttbr0_el2 == low);
     CHECK(el2.tcr_el2 == aarch64::stage1_4k_el2::tcr_el2);
     const auto arm = arm::short_descriptor::boot_registers(low, high);
-    CHECK((arm.ttbr0 & arm::ttbr::base_mask) == low);
+    CHECK((arm.ttbr0 & arm::ttbr::base::mask) == low);
     CHECK(arm.dacr == 1);
     const auto la = loongarch64::la64_4level::boot_registers(low, high);
     CHECK(la.pgdl == low);

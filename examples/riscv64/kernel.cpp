@@ -1,5 +1,6 @@
-// examples/riscv64/kernel.cpp: the RISC-V test kernel (QEMU virt, S mode), Sv39 or Sv48
-// (-DPTGEN_KERNEL_SV48). Boots on compile-time tables, then runs kernel::run_checks.
+// examples/riscv64/kernel.cpp: the RISC-V test kernel (QEMU virt, S mode), Sv39, Sv48
+// (-DPTGEN_KERNEL_SV48) or Sv57 (-DPTGEN_KERNEL_SV57). Boots on compile-time tables, then runs
+// kernel::run_checks.
 #include <cstdint>
 
 #include <ptgen/boot.hpp>
@@ -14,6 +15,8 @@ namespace {
 
 #if defined(PTGEN_KERNEL_SV48)
 using format = ptgen::riscv::sv48;
+#elif defined(PTGEN_KERNEL_SV57)
+using format = ptgen::riscv::sv57;
 #else
 using format = ptgen::riscv::sv39;
 #endif
@@ -69,8 +72,11 @@ struct kernel_description {
     static const void* section() { return boot_tables.data(); }
     static constexpr ptgen::vaddr kernel_half = ::kernel_half;
     static constexpr ptgen::paddr kernel_half_pa = ram_base;
-    static constexpr ptgen::vaddr test_va = 0x10'0000'0000;
-    static constexpr ptgen::vaddr huge_va = 0x10'4000'0000;
+    // With Sv57 the run-time mappings lie above bit 47, where an Sv48 walk would fault: the
+    // checks prove the fifth level.
+    static constexpr ptgen::vaddr high = format::va_bits > 48 ? 0x0080'0000'0000'0000 : 0;
+    static constexpr ptgen::vaddr test_va = high + 0x10'0000'0000;
+    static constexpr ptgen::vaddr huge_va = high + 0x10'4000'0000;
     static constexpr std::uint64_t huge_size = 2_MiB;
     static ptgen::paddr pool_base() {
         return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 2_MiB - 1) & ~(2_MiB - 1);

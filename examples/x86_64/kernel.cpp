@@ -1,6 +1,6 @@
 // examples/x86_64/kernel.cpp: the x86-64 test kernel (QEMU pc, multiboot, long mode, ring 0),
-// 4-level paging. start.S loads CR3 with the compile-time tables before paging is on (long mode
-// needs paging); then kernel::run_checks.
+// 4-level paging, or 5-level with -DPTGEN_KERNEL_LA57. start.S loads CR3 with the compile-time
+// tables before paging is on (long mode needs paging); then kernel::run_checks.
 #include <cstdint>
 
 #include <ptgen/boot.hpp>
@@ -14,7 +14,11 @@ using namespace ptgen::literals;
 
 namespace {
 
+#if defined(PTGEN_KERNEL_LA57)
+using format = ptgen::x86_64::long_mode_5level;
+#else
 using format = ptgen::x86_64::long_mode_4level;
+#endif
 
 constexpr ptgen::paddr ram_base = 0;
 constexpr std::uint64_t ram_size = 128_MiB;  // qemu -m 128M
@@ -73,8 +77,11 @@ struct kernel_description {
     static const void* section() { return boot_tables.data(); }
     static constexpr ptgen::vaddr kernel_half = ::kernel_half;
     static constexpr ptgen::paddr kernel_half_pa = kernel_pa;
-    static constexpr ptgen::vaddr test_va = 0x10'0000'0000;
-    static constexpr ptgen::vaddr huge_va = 0x10'4000'0000;
+    // With 5 levels the run-time mappings lie above bit 47, non-canonical for 4-level paging (a
+    // #GP there): the checks prove the PML5.
+    static constexpr ptgen::vaddr high = format::va_bits > 48 ? 0x0080'0000'0000'0000 : 0;
+    static constexpr ptgen::vaddr test_va = high + 0x10'0000'0000;
+    static constexpr ptgen::vaddr huge_va = high + 0x10'4000'0000;
     static constexpr std::uint64_t huge_size = 2_MiB;
     static ptgen::paddr pool_base() {
         return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 2_MiB - 1) & ~(2_MiB - 1);

@@ -23,11 +23,16 @@ _start:
     sub     %edi, %ecx
     xor     %eax, %eax
     rep stosb
-    /* CR4.PAE (bit 5) and CR4.PGE (bit 7) */
+    /* CR4.PAE (bit 5) and CR4.PGE (bit 7); for 5-level paging CR4.LA57 (bit 12), which can
+     * change only while paging is off (SDM 4.1.1) */
     mov     %cr4, %eax
+#if defined(PTGEN_KERNEL_LA57)
+    or      $0x10a0, %eax
+#else
     or      $0xa0, %eax
+#endif
     mov     %eax, %cr4
-    /* CR3: the PML4 of the compile-time image (ptgen_boot_cr3 = image.registers().cr3) */
+    /* CR3: the PML4 (PML5) of the compile-time image (ptgen_boot_cr3 = image.registers().cr3) */
     mov     $ptgen_boot_cr3, %eax
     mov     %eax, %cr3
     /* IA32_EFER (0xC0000080): LME (bit 8), NXE (bit 11) */

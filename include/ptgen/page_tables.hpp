@@ -21,7 +21,9 @@ using handler_page_table = page_table<F, handler_memory<Handler>, native_tlb<F>>
 namespace x86_64 {
 template <class H>
 using page_table = handler_page_table<long_mode_4level, H>;
-}
+template <class H>
+using page_table_5level = handler_page_table<long_mode_5level, H>;  // CR4.LA57
+}  // namespace x86_64
 namespace aarch64 {
 template <class H>
 using page_table = handler_page_table<stage1_4k_el1, H>;
@@ -37,6 +39,8 @@ template <class H>
 using sv39_page_table = handler_page_table<sv39, H>;
 template <class H>
 using sv48_page_table = handler_page_table<sv48, H>;
+template <class H>
+using sv57_page_table = handler_page_table<sv57, H>;
 }  // namespace riscv
 namespace loongarch64 {
 template <class H>

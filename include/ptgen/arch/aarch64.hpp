@@ -9,7 +9,9 @@
 #include <array>
 #include <cstdint>
 
+#include "../core/field.hpp"
 #include "../core/format.hpp"
+#include "aarch64_registers.hpp"
 
 namespace ptgen::aarch64 {
 
@@ -17,33 +19,33 @@ namespace ptgen::aarch64 {
 // Table D8-52 stage 1 block and page descriptor fields). FEAT_LPA2 is not used (TCR.DS = 0),
 // so bits 49:48 are RES0 and bits 9:8 hold SH.
 namespace desc {
-inline constexpr std::uint64_t valid = 1u << 0;        // D8.3: bit[0], 0 = invalid
-inline constexpr std::uint64_t table = 1u << 1;        // D8.3: bit[1], table (levels 0-2), page (3)
-inline constexpr std::uint64_t type_mask = 0b11;
+inline constexpr std::uint64_t valid = bit<0>;         // D8.3: bit[0], 0 = invalid
+inline constexpr std::uint64_t table = bit<1>;         // D8.3: bit[1], table (levels 0-2), page (3)
 inline constexpr std::uint64_t type_block = 0b01;      // D8.3 Table D8-48: levels 1-2 only here
 inline constexpr std::uint64_t type_table = 0b11;      // D8.3 Table D8-48: levels 0-2
 inline constexpr std::uint64_t type_page = 0b11;       // D8.3 Table D8-48: level 3
-inline constexpr unsigned attr_indx_shift = 2;         // D8.3.1.2: AttrIndx[2:0], bits 4:2
-inline constexpr std::uint64_t attr_indx_mask = 0b111u << attr_indx_shift;
-inline constexpr std::uint64_t NS = 1u << 5;           // D8.3.1.2: non-secure (unused: 0)
-inline constexpr std::uint64_t AP1 = 1u << 6;          // D8.3.1.2: AP[1], EL0 access (RES1 at EL2)
-inline constexpr std::uint64_t AP2 = 1u << 7;          // D8.3.1.2: AP[2], read-only
-inline constexpr unsigned sh_shift = 8;                // D8.3.1.2: SH[1:0], bits 9:8
-inline constexpr std::uint64_t sh_mask = 0b11u << sh_shift;
-inline constexpr std::uint64_t sh_inner = 0b11u << sh_shift;  // D8.6: Inner Shareable
-inline constexpr std::uint64_t AF = 1u << 10;          // D8.3.1.2: access flag
-inline constexpr std::uint64_t nG = 1u << 11;          // D8.3.1.2: not global (RES0 at EL2)
-inline constexpr std::uint64_t contiguous = std::uint64_t{1} << 52;  // D8.3.1.2 (unused: 0)
-inline constexpr std::uint64_t PXN = std::uint64_t{1} << 53;  // D8.3.1.2: privileged XN (EL1&0)
-inline constexpr std::uint64_t UXN = std::uint64_t{1} << 54;  // D8.3.1.2: unprivileged XN (EL1&0)
-inline constexpr std::uint64_t XN = std::uint64_t{1} << 54;   // D8.3.1.2: XN (one-EL regimes)
-inline constexpr std::uint64_t SW55 = std::uint64_t{1} << 55;  // D8.3.1.2: bits 58:55 for software
-inline constexpr unsigned oa_bits = 48;                // D8.3.1: OA / NLTA in bits 47:12
-inline constexpr std::uint64_t table_address_mask = low_mask(oa_bits) & ~low_mask(12);
+using AttrIndx = field<4, 2>;                          // D8.3.1.2: MAIR_ELx attribute index
+inline constexpr std::uint64_t NS = bit<5>;            // D8.3.1.2: non-secure (unused: 0)
+inline constexpr std::uint64_t AP1 = bit<6>;           // D8.3.1.2: AP[1], EL0 access (RES1 at EL2)
+inline constexpr std::uint64_t AP2 = bit<7>;           // D8.3.1.2: AP[2], read-only
+using SH = field<9, 8>;                                // D8.3.1.2: shareability
+inline constexpr std::uint64_t sh_inner = 0b11;        // D8.6: Inner Shareable
+inline constexpr std::uint64_t AF = bit<10>;           // D8.3.1.2: access flag
+inline constexpr std::uint64_t nG = bit<11>;           // D8.3.1.2: not global (RES0 at EL2)
+using OA = field<47, 12>;  // D8.3.1: output address / next-level table address, kept in place
+inline constexpr std::uint64_t contiguous = bit<52>;   // D8.3.1.2 (unused: 0)
+inline constexpr std::uint64_t PXN = bit<53>;          // D8.3.1.2: privileged XN (EL1&0)
+inline constexpr std::uint64_t UXN = bit<54>;          // D8.3.1.2: unprivileged XN (EL1&0)
+inline constexpr std::uint64_t XN = bit<54>;           // D8.3.1.2: XN (one-EL regimes)
+using SW = field<58, 55>;                              // D8.3.1.2: reserved for software use
+inline constexpr std::uint64_t SW55 = bit<SW::lo>;     // SW's low bit: ptgen's no-access mark
 }  // namespace desc
 
-// MAIR_ELx attribute encodings (D8.6, MAIR_ELx Attr<n>) and the index each flag selects.
+// MAIR_ELx attribute encodings (D8.6, MAIR_ELx Attr<n> in bits 8n+7:8n) and the index each flag
+// selects.
 namespace mair_attr {
+template <unsigned N>
+using Attr = field<8 * N + 7, 8 * N>;
 inline constexpr std::uint64_t device_nGnRE = 0x04;  // Device-nGnRE
 inline constexpr std::uint64_t normal_wb = 0xff;     // Normal, inner/outer WB non-transient RW-alloc
 inline constexpr std::uint64_t normal_nc = 0x44;     // Normal, inner/outer non-cacheable
@@ -52,35 +54,6 @@ inline constexpr unsigned normal_index = 1;          // default memory
 inline constexpr unsigned uncached_index = 2;        // flags::uncached
 }  // namespace mair_attr
 
-// SCTLR_ELx bits that turn translation and caches on (same positions at EL1 and EL2).
-namespace sctlr {
-inline constexpr std::uint64_t M = 1u << 0;   // stage 1 MMU enable
-inline constexpr std::uint64_t C = 1u << 2;   // data and unified caches enable
-inline constexpr std::uint64_t I = 1u << 12;  // instruction cache enable
-inline constexpr std::uint64_t WXN = 1u << 19;  // write implies XN: must stay 0 for rwx mappings
-}  // namespace sctlr
-
-// TCR_EL1 / TCR_EL2 fields (register descriptions TCR_EL1 and TCR_EL2, !ELIsInHost(EL2)).
-namespace tcr {
-inline constexpr unsigned T0SZ_shift = 0;    // [5:0] size offset of the TTBR0 region
-inline constexpr unsigned IRGN0_shift = 8;   // [9:8] inner cacheability of TTBR0 walks
-inline constexpr unsigned ORGN0_shift = 10;  // [11:10] outer cacheability of TTBR0 walks
-inline constexpr unsigned SH0_shift = 12;    // [13:12] shareability of TTBR0 walks
-inline constexpr unsigned TG0_shift = 14;    // [15:14] TTBR0 granule: 0b00 = 4 KiB
-inline constexpr unsigned T1SZ_shift = 16;   // TCR_EL1 [21:16] size offset of the TTBR1 region
-inline constexpr unsigned PS_shift = 16;     // TCR_EL2 [18:16] physical address size
-inline constexpr unsigned IRGN1_shift = 24;  // TCR_EL1 [25:24]
-inline constexpr unsigned ORGN1_shift = 26;  // TCR_EL1 [27:26]
-inline constexpr unsigned SH1_shift = 28;    // TCR_EL1 [29:28]
-inline constexpr unsigned TG1_shift = 30;    // TCR_EL1 [31:30] TTBR1 granule: 0b10 = 4 KiB
-inline constexpr unsigned IPS_shift = 32;    // TCR_EL1 [34:32] intermediate physical address size
-inline constexpr std::uint64_t wbwa = 0b01;           // IRGN/ORGN: write-back, write-allocate
-inline constexpr std::uint64_t inner_shareable = 0b11;
-inline constexpr std::uint64_t tg0_4k = 0b00;
-inline constexpr std::uint64_t tg1_4k = 0b10;
-inline constexpr std::uint64_t size_48bit = 0b101;    // IPS/PS: 48 bits, 256 TiB
-inline constexpr std::uint64_t el2_res1 = (std::uint64_t{1} << 31) | (std::uint64_t{1} << 23);
-}  // namespace tcr
 
 // Which stage 1 translation regime the tables serve.
 enum class regime : unsigned char {
@@ -117,12 +90,9 @@ struct stage1_4k {
     static constexpr unsigned va_bits = 48;  // T0SZ (and T1SZ) = 16
     static constexpr unsigned pa_bits = 48;  // D8.3.1: OA[47:12], FEAT_LPA2 not used
 
-    static constexpr std::array<level_geometry, 4> levels{{
-        {39, 9, 8, false, 4096},  // level 0: no block with the 4 KiB granule (without LPA2)
-        {30, 9, 8, true, 4096},   // level 1: 1 GiB blocks
-        {21, 9, 8, true, 4096},   // level 2: 2 MiB blocks
-        {12, 9, 8, true, 4096},   // level 3: 4 KiB pages
-    }};
+    // Level 0 (no block with the 4 KiB granule without LPA2), 1 (1 GiB blocks), 2 (2 MiB
+    // blocks), 3 (4 KiB pages).
+    static constexpr auto levels = radix_levels<va_bits, 12, 8>(1);
     static constexpr unsigned last_level = 3;
 
     // EL1&0: the TTBR0 region is [0, 2^48) and the TTBR1 region is [2^64 - 2^48, 2^64) (T0SZ =
@@ -163,7 +133,7 @@ struct stage1_4k {
     static constexpr flags leaf_flags(entry_type e, unsigned) noexcept {
         flags f = flags::read;
         if (!(e & desc::AP2)) f |= flags::write;
-        const unsigned index = unsigned((e & desc::attr_indx_mask) >> desc::attr_indx_shift);
+        const unsigned index = unsigned(desc::AttrIndx::get(e));
         if (index == mair_attr::device_index) f |= flags::device;
         if (index == mair_attr::uncached_index) f |= flags::uncached;
         if constexpr (two_privilege_levels) {
@@ -181,7 +151,7 @@ struct stage1_4k {
     // D8.3.1.1: next-level attributes (PXNTable, UXNTable, APTable, NSTable) are left 0, so a
     // table never limits what its leaves grant.
     static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
-        return (pa & desc::table_address_mask) | desc::type_table;
+        return (pa & desc::OA::mask) | desc::type_table;
     }
     [[gnu::always_inline]]  // (g++ kept it a call in the single-page map: 8 % of its time)
     static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
@@ -191,8 +161,8 @@ struct stage1_4k {
         unsigned index = mair_attr::normal_index;
         if (has(f, flags::device)) index = mair_attr::device_index;
         if (has(f, flags::uncached)) index = mair_attr::uncached_index;
-        e |= entry_type{index} << desc::attr_indx_shift;
-        if (!has(f, flags::device)) e |= desc::sh_inner;
+        e |= desc::AttrIndx::encode(index);
+        if (!has(f, flags::device)) e |= desc::SH::encode(desc::sh_inner);
         if (!has(f, flags::write)) e |= desc::AP2;
         if constexpr (two_privilege_levels) {
             if (has(f, flags::user)) {
@@ -213,9 +183,10 @@ struct stage1_4k {
     static constexpr entry_type no_access_mark = desc::SW55;
 
     // MAIR_ELx: Attr0 = Device-nGnRE, Attr1 = Normal WB, Attr2 = Normal NC (see mair_attr).
-    static constexpr std::uint64_t mair = (mair_attr::device_nGnRE << (8 * mair_attr::device_index)) |
-                                          (mair_attr::normal_wb << (8 * mair_attr::normal_index)) |
-                                          (mair_attr::normal_nc << (8 * mair_attr::uncached_index));
+    static constexpr std::uint64_t mair =
+        mair_attr::Attr<mair_attr::device_index>::encode(mair_attr::device_nGnRE) |
+        mair_attr::Attr<mair_attr::normal_index>::encode(mair_attr::normal_wb) |
+        mair_attr::Attr<mair_attr::uncached_index>::encode(mair_attr::normal_nc);
     // SCTLR_ELx: set M, C, I to turn on translation and caches; clear WXN (bit 19, "write
     // implies XN"), which would make every writable page execute-never whatever the tables say.
     // Write SCTLR_ELx = (SCTLR_ELx | sctlr_set) & ~sctlr_clear, then ISB.
@@ -225,7 +196,7 @@ struct stage1_4k {
 
   private:
     static constexpr std::uint64_t output_mask(unsigned level) noexcept {
-        return low_mask(desc::oa_bits) & ~low_mask(levels[level].shift);
+        return desc::OA::mask & ~low_mask(levels[level].shift);
     }
 };
 
@@ -237,18 +208,18 @@ struct stage1_4k_el1 : stage1_4k<regime::el1_el0> {
     // CnP (bit 0) = 0. With TCR_EL1.AS = 0 only ASID[7:0] is used, and with TCR_EL1.A1 = 0 the
     // ASID comes from TTBR0_EL1 (the value in TTBR1_EL1 is ignored).
     static constexpr std::uint64_t ttbr(paddr root, std::uint16_t asid = 0) noexcept {
-        return (std::uint64_t{asid} << 48) | (root & desc::table_address_mask);
+        return ttbr_reg::ASID::encode(asid) | (root & ttbr_reg::BADDR::mask);
     }
     // TCR_EL1: T0SZ = T1SZ = 16 (48-bit halves), 4 KiB granules (TG0 = 0b00, TG1 = 0b10), walks
     // Inner Shareable and write-back write-allocate at both cache levels, IPS = 48 bits.
     // EPD0 = EPD1 = 0 (both halves walk), A1 = 0, AS = 0 (8-bit ASID), TBI0 = TBI1 = 0, HA = HD = 0.
     static constexpr std::uint64_t tcr_el1 =
-        (std::uint64_t{64 - va_bits} << tcr::T0SZ_shift) | (tcr::wbwa << tcr::IRGN0_shift) |
-        (tcr::wbwa << tcr::ORGN0_shift) | (tcr::inner_shareable << tcr::SH0_shift) |
-        (tcr::tg0_4k << tcr::TG0_shift) | (std::uint64_t{64 - va_bits} << tcr::T1SZ_shift) |
-        (tcr::wbwa << tcr::IRGN1_shift) | (tcr::wbwa << tcr::ORGN1_shift) |
-        (tcr::inner_shareable << tcr::SH1_shift) | (tcr::tg1_4k << tcr::TG1_shift) |
-        (tcr::size_48bit << tcr::IPS_shift);
+        tcr::T0SZ::encode(64 - va_bits) | tcr::IRGN0::encode(tcr::wbwa) |
+        tcr::ORGN0::encode(tcr::wbwa) | tcr::SH0::encode(tcr::inner_shareable) |
+        tcr::TG0::encode(tcr::tg0_4k) | tcr::T1SZ::encode(64 - va_bits) |
+        tcr::IRGN1::encode(tcr::wbwa) | tcr::ORGN1::encode(tcr::wbwa) |
+        tcr::SH1::encode(tcr::inner_shareable) | tcr::TG1::encode(tcr::tg1_4k) |
+        tcr::IPS::encode(tcr::size_48bit);
 
     // Boot: TTBR0_EL1 walks the low half, TTBR1_EL1 the high half (D8.2.4): one root each.
     static constexpr bool split_roots = true;
@@ -273,14 +244,14 @@ struct stage1_4k_el2 : stage1_4k<regime::el2> {
 
     // TTBR0_EL2: BADDR in bits 47:1, CnP = 0; there is no ASID field when E2H = 0.
     static constexpr std::uint64_t ttbr(paddr root) noexcept {
-        return root & desc::table_address_mask;
+        return root & ttbr_reg::BADDR::mask;
     }
     // TCR_EL2 (E2H = 0): T0SZ = 16, TG0 = 4 KiB, walks Inner Shareable write-back write-allocate,
     // PS = 48 bits, bits 31 and 23 RES1, TBI = 0, HA = HD = 0.
     static constexpr std::uint64_t tcr_el2 =
-        (std::uint64_t{64 - va_bits} << tcr::T0SZ_shift) | (tcr::wbwa << tcr::IRGN0_shift) |
-        (tcr::wbwa << tcr::ORGN0_shift) | (tcr::inner_shareable << tcr::SH0_shift) |
-        (tcr::tg0_4k << tcr::TG0_shift) | (tcr::size_48bit << tcr::PS_shift) | tcr::el2_res1;
+        tcr::T0SZ::encode(64 - va_bits) | tcr::IRGN0::encode(tcr::wbwa) |
+        tcr::ORGN0::encode(tcr::wbwa) | tcr::SH0::encode(tcr::inner_shareable) |
+        tcr::TG0::encode(tcr::tg0_4k) | tcr::PS::encode(tcr::size_48bit) | tcr::el2_res1;
 
     // Boot: one root in TTBR0_EL2 (no high half without VHE).
     static constexpr bool split_roots = false;

@@ -9,55 +9,62 @@
 #include <array>
 #include <cstdint>
 
+#include "../core/field.hpp"
 #include "../core/format.hpp"
 
 namespace ptgen::arm {
 
-// First-level descriptors (B3.5.1, "Short-descriptor first-level descriptor formats").
+using u32 = std::uint32_t;
+
+// The leaf descriptors (B3.5.1, "Short-descriptor first-level descriptor formats" and
+// "... second-level descriptor formats"): one struct per figure, each field once. A section and a
+// supersection share their attribute positions; small and large pages differ in TEX and XN.
+// (The domain field, bits 8:5 of a section, is 0: domain 0.)
+using type = field<1, 0, u32>;  // bits[1:0] of every descriptor: 0b00 = fault
 namespace l1 {
-inline constexpr std::uint32_t type_mask = 0b11;
-inline constexpr std::uint32_t type_page_table = 0b01;  // [1:0] = 0b01: pointer to a L2 table
-inline constexpr std::uint32_t type_section = 0b10;     // [1:0] = 0b1x: section (bit 0 = PXN)
-inline constexpr std::uint32_t section_bit = 1u << 1;
-// Section fields.
-inline constexpr std::uint32_t PXN = 1u << 0;     // privileged execute-never, if implemented (0)
-inline constexpr std::uint32_t B = 1u << 2;       // memory type, with C and TEX
-inline constexpr std::uint32_t C = 1u << 3;
-inline constexpr std::uint32_t XN = 1u << 4;      // execute-never
-inline constexpr unsigned domain_shift = 5;       // Domain[3:0], bits 8:5 (domain 0 here)
-inline constexpr unsigned AP_shift = 10;          // AP[1:0], bits 11:10
-inline constexpr unsigned TEX_shift = 12;         // TEX[2:0], bits 14:12
-inline constexpr std::uint32_t AP2 = 1u << 15;    // AP[2]
-inline constexpr std::uint32_t S = 1u << 16;      // shareable
-inline constexpr std::uint32_t nG = 1u << 17;     // not global
-inline constexpr std::uint32_t supersection = 1u << 18;  // 0 = section, 1 = supersection (unused)
-inline constexpr std::uint32_t NS = 1u << 19;     // non-secure (0)
-inline constexpr std::uint32_t section_base_mask = 0xfff0'0000;       // PA[31:20]
-inline constexpr std::uint32_t supersection_base_mask = 0xff00'0000;  // PA[31:24]
-// Page-table descriptor fields.
-inline constexpr std::uint32_t table_PXN = 1u << 2;  // PXN for the whole L2 table (0)
-inline constexpr std::uint32_t table_NS = 1u << 3;   // NS (0)
-inline constexpr std::uint32_t table_base_mask = 0xffff'fc00;  // L2 table base, bits 31:10
+inline constexpr u32 type_page_table = 0b01;  // [1:0] = 0b01: pointer to a L2 table
+inline constexpr u32 type_section = 0b10;     // [1:0] = 0b1x: section (bit 0 = PXN)
+inline constexpr u32 section_bit = bit<1, u32>;
+using table_base = field<31, 10, u32>;        // page-table descriptor: L2 table base
+// (a page-table descriptor's PXN, bit 2, and NS, bit 3, are left 0)
+struct section {
+    static constexpr u32 PXN = bit<0, u32>;   // privileged execute-never, if implemented (0)
+    static constexpr u32 B = bit<2, u32>;     // memory type, with C and TEX
+    static constexpr u32 C = bit<3, u32>;
+    static constexpr u32 XN = bit<4, u32>;    // execute-never
+    using AP = field<11, 10, u32>;            // AP[1:0]
+    using TEX = field<14, 12, u32>;
+    static constexpr u32 AP2 = bit<15, u32>;  // AP[2]
+    static constexpr u32 S = bit<16, u32>;    // shareable
+    static constexpr u32 nG = bit<17, u32>;   // not global
+    static constexpr u32 supersection = bit<18, u32>;  // 0 = section, 1 = supersection
+    static constexpr u32 NS = bit<19, u32>;   // non-secure (0)
+    using base = field<31, 20, u32>;          // PA[31:20]
+};
+struct supersection : section {
+    using base = field<31, 24, u32>;          // PA[31:24] (never written, decoded only)
+};
 }  // namespace l1
 
-// Second-level descriptors (B3.5.1, "Short-descriptor second-level descriptor formats").
 namespace l2 {
-inline constexpr std::uint32_t type_mask = 0b11;
-inline constexpr std::uint32_t type_large_page = 0b01;  // [1:0] = 0b01: 64 KiB page (unused)
-inline constexpr std::uint32_t small_page_bit = 1u << 1;  // [1:0] = 0b1x: small page, bit 0 = XN
-inline constexpr std::uint32_t XN = 1u << 0;      // execute-never
-inline constexpr std::uint32_t B = 1u << 2;
-inline constexpr std::uint32_t C = 1u << 3;
-inline constexpr unsigned AP_shift = 4;           // AP[1:0], bits 5:4
-inline constexpr unsigned TEX_shift = 6;          // TEX[2:0], bits 8:6
-inline constexpr std::uint32_t AP2 = 1u << 9;     // AP[2]
-inline constexpr std::uint32_t S = 1u << 10;      // shareable
-inline constexpr std::uint32_t nG = 1u << 11;     // not global
-inline constexpr std::uint32_t page_base_mask = 0xffff'f000;  // PA[31:12]
-// Large page fields that differ from a small page (never written, decoded only).
-inline constexpr unsigned large_TEX_shift = 12;       // TEX[2:0], bits 14:12
-inline constexpr std::uint32_t large_XN = 1u << 15;   // execute-never
-inline constexpr std::uint32_t large_base_mask = 0xffff'0000;  // PA[31:16]
+inline constexpr u32 type_large_page = 0b01;         // [1:0] = 0b01: 64 KiB page (decoded only)
+inline constexpr u32 small_page_bit = bit<1, u32>;   // [1:0] = 0b1x: small page, bit 0 = XN
+struct small_page {
+    static constexpr u32 XN = bit<0, u32>;    // execute-never
+    static constexpr u32 B = bit<2, u32>;
+    static constexpr u32 C = bit<3, u32>;
+    using AP = field<5, 4, u32>;              // AP[1:0]
+    using TEX = field<8, 6, u32>;
+    static constexpr u32 AP2 = bit<9, u32>;   // AP[2]
+    static constexpr u32 S = bit<10, u32>;    // shareable
+    static constexpr u32 nG = bit<11, u32>;   // not global
+    using base = field<31, 12, u32>;          // PA[31:12]
+};
+struct large_page : small_page {
+    using TEX = field<14, 12, u32>;
+    static constexpr u32 XN = bit<15, u32>;
+    using base = field<31, 16, u32>;          // PA[31:16]
+};
 }  // namespace l2
 
 // AP[2:0] with SCTLR.AFE = 0 (B3.7.1, Table B3-8). AP[2] is the top bit.
@@ -82,22 +89,22 @@ inline constexpr tex_c_b shareable_device{0b000, false, true};  // Shareable Dev
 
 // SCTLR bits (B4.1.130).
 namespace sctlr {
-inline constexpr std::uint32_t M = 1u << 0;     // MMU enable
-inline constexpr std::uint32_t C = 1u << 2;     // data cache enable
-inline constexpr std::uint32_t I = 1u << 12;    // instruction cache enable
-inline constexpr std::uint32_t TRE = 1u << 28;  // TEX remap enable: must stay 0
-inline constexpr std::uint32_t AFE = 1u << 29;  // access flag enable: must stay 0
+inline constexpr u32 M = bit<0, u32>;     // MMU enable
+inline constexpr u32 C = bit<2, u32>;     // data cache enable
+inline constexpr u32 I = bit<12, u32>;    // instruction cache enable
+inline constexpr u32 TRE = bit<28, u32>;  // TEX remap enable: must stay 0
+inline constexpr u32 AFE = bit<29, u32>;  // access flag enable: must stay 0
 }  // namespace sctlr
 
 // TTBR0 fields with the Multiprocessing Extensions (B4.1.154), TTBCR.N = 0.
 namespace ttbr {
-inline constexpr std::uint32_t IRGN1 = 1u << 0;  // IRGN[1]
-inline constexpr std::uint32_t S = 1u << 1;      // walks to shareable memory
-inline constexpr unsigned RGN_shift = 3;         // RGN[1:0], bits 4:3: outer cacheability
-inline constexpr std::uint32_t NOS = 1u << 5;    // not outer shareable: inner shareable walks
-inline constexpr std::uint32_t IRGN0 = 1u << 6;  // IRGN[0]
-inline constexpr std::uint32_t wbwa = 0b01;      // IRGN / RGN: write-back write-allocate
-inline constexpr std::uint32_t base_mask = 0xffff'c000;  // bits 31:14 (N = 0)
+inline constexpr u32 IRGN1 = bit<0, u32>;   // IRGN[1]
+inline constexpr u32 S = bit<1, u32>;       // walks to shareable memory
+using RGN = field<4, 3, u32>;               // outer cacheability
+inline constexpr u32 NOS = bit<5, u32>;     // not outer shareable: inner shareable walks
+inline constexpr u32 IRGN0 = bit<6, u32>;   // IRGN[0]
+inline constexpr u32 wbwa = 0b01;           // IRGN / RGN: write-back write-allocate
+using base = field<31, 14, u32>;            // translation table base (N = 0)
 }  // namespace ttbr
 
 // Short descriptors with TTBCR.N = 0 (TTBR0 translates all of the 32-bit VA space), SCTLR.AFE =
@@ -132,6 +139,43 @@ struct short_descriptor {
         {12, 8, 4, true, 1024},    // level 1 (ARM "second level"): 4 KiB small pages
     }};
 
+private:
+    // A leaf of layout L (l1::section, l2::small_page, l2::large_page) without its type bits.
+    template <class L>
+    static constexpr entry_type encode(paddr pa, flags f) noexcept {
+        u32 perm = has(f, flags::user) ? ap::all_rw : ap::pl1_rw;
+        if (!has(f, flags::write)) perm |= 0b100;  // AP[2]: read-only
+        if (!grants_access(f)) perm = ap::none;
+        const memtype::tex_c_b mt = has(f, flags::device)     ? memtype::shareable_device
+                                    : has(f, flags::uncached) ? memtype::normal_nc
+                                                              : memtype::normal_wb_wa;
+        entry_type e = (entry_type(pa) & L::base::mask) | L::AP::encode(perm & 0b11) |
+                       ((perm & 0b100) ? L::AP2 : 0) | L::TEX::encode(mt.tex) |
+                       (mt.c ? L::C : 0) | (mt.b ? L::B : 0);
+        if (!has(f, flags::device)) e |= L::S;  // S is ignored for Device memory (B3.8.2)
+        if (!has(f, flags::execute)) e |= L::XN;
+        if (!has(f, flags::global)) e |= L::nG;
+        return e;
+    }
+    template <class L>
+    static constexpr flags decode(entry_type e) noexcept {
+        const u32 ap10 = L::AP::get(e);
+        const u32 tex = L::TEX::get(e);
+        const bool c = (e & L::C) != 0, b = (e & L::B) != 0;
+        flags f = flags::none;
+        if (ap10 != 0) f |= flags::read;
+        if (ap10 != 0 && !(e & L::AP2)) f |= flags::write;
+        if (ap10 & 0b10) f |= flags::user;
+        if (!(e & L::XN)) f |= flags::execute;
+        if (!(e & L::nG)) f |= flags::global;
+        // Table B3-10: TEX 000 C0 = Strongly-ordered or Shareable Device, TEX 010 C0 B0 =
+        // Non-shareable Device; TEX 001 C0 B0 = Normal non-cacheable; the rest is cacheable.
+        if ((tex == 0b000 && !c) || (tex == 0b010 && !c && !b)) f |= flags::device;
+        if (tex == 0b001 && !c && !b) f |= flags::uncached;
+        return f;
+    }
+
+public:
     static constexpr bool va_valid(vaddr va) noexcept { return va <= 0xffff'ffff; }
 
     static constexpr bool accepts(flags f) noexcept { return flags_well_formed(f); }
@@ -142,83 +186,41 @@ struct short_descriptor {
     // B3.5.1: first level [1:0] = 0b00 fault, 0b01 page table, 0b1x section or supersection;
     // second level 0b00 fault, 0b01 large page, 0b1x small page.
     static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
-        if ((e & l1::type_mask) == 0) return entry_kind::empty;
+        if (type::get(e) == 0) return entry_kind::empty;
         if (level == 0)
             return (e & l1::section_bit) ? entry_kind::leaf : entry_kind::table;
         return entry_kind::leaf;
     }
     static constexpr paddr address(entry_type e, unsigned level) noexcept {
         if (level == 0) {
-            if (!(e & l1::section_bit)) return e & l1::table_base_mask;
-            return e & ((e & l1::supersection) ? l1::supersection_base_mask
-                                               : l1::section_base_mask);
+            if (!(e & l1::section_bit)) return e & l1::table_base::mask;
+            return e & ((e & l1::section::supersection) ? l1::supersection::base::mask
+                                                         : l1::section::base::mask);
         }
-        if ((e & l2::type_mask) == l2::type_large_page) return e & l2::large_base_mask;
-        return e & l2::page_base_mask;
+        if (type::get(e) == l2::type_large_page) return e & l2::large_page::base::mask;
+        return e & l2::small_page::base::mask;
     }
-    // Sections and supersections share the attribute positions; small and large pages differ
-    // in TEX and XN only.
     static constexpr flags leaf_flags(entry_type e, unsigned level) noexcept {
-        const bool section = level == 0;
-        const bool large = !section && (e & l2::type_mask) == l2::type_large_page;
-        const std::uint32_t ap10 = (e >> (section ? l1::AP_shift : l2::AP_shift)) & 0b11;
-        const bool ap2 = (e & (section ? l1::AP2 : l2::AP2)) != 0;
-        const bool xn = (e & (section ? l1::XN : large ? l2::large_XN : l2::XN)) != 0;
-        const unsigned tex_shift = section ? l1::TEX_shift
-                                   : large ? l2::large_TEX_shift
-                                           : l2::TEX_shift;
-        const std::uint32_t tex = (e >> tex_shift) & 0b111;
-        const bool c = (e & (section ? l1::C : l2::C)) != 0;
-        const bool b = (e & (section ? l1::B : l2::B)) != 0;
-        const bool ng = (e & (section ? l1::nG : l2::nG)) != 0;
-
-        flags f = flags::none;
-        if (ap10 != 0) f |= flags::read;
-        if (ap10 != 0 && !ap2) f |= flags::write;
-        if (ap10 & 0b10) f |= flags::user;
-        if (!xn) f |= flags::execute;
-        if (!ng) f |= flags::global;
-        // Table B3-10: TEX 000 C0 = Strongly-ordered or Shareable Device, TEX 010 C0 B0 =
-        // Non-shareable Device; TEX 001 C0 B0 = Normal non-cacheable; the rest is cacheable.
-        if ((tex == 0b000 && !c) || (tex == 0b010 && !c && !b)) f |= flags::device;
-        if (tex == 0b001 && !c && !b) f |= flags::uncached;
-        return f;
+        if (level == 0) return decode<l1::section>(e);
+        if (type::get(e) == l2::type_large_page) return decode<l2::large_page>(e);
+        return decode<l2::small_page>(e);
     }
     // B3.5.1: page-table descriptor, domain 0, PXN = NS = 0, base = L2 table address[31:10].
     static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
-        return (entry_type(pa) & l1::table_base_mask) | l1::type_page_table;
+        return (entry_type(pa) & l1::table_base::mask) | l1::type_page_table;
     }
     [[gnu::always_inline]]  // (g++ kept it a call in the single-page map: 8 % of its time)
     static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
         f = effective(f);
-        std::uint32_t perm = has(f, flags::user) ? ap::all_rw : ap::pl1_rw;
-        if (!has(f, flags::write)) perm |= 0b100;  // AP[2]: read-only
-        if (!grants_access(f)) perm = ap::none;
-        const memtype::tex_c_b mt = has(f, flags::device)     ? memtype::shareable_device
-                                    : has(f, flags::uncached) ? memtype::normal_nc
-                                                              : memtype::normal_wb_wa;
-        const bool shareable = !has(f, flags::device);  // S is ignored for Device (B3.8.2)
-        const bool xn = !has(f, flags::execute);
-        const bool ng = !has(f, flags::global);
-        if (level == 0) {
-            entry_type e = (entry_type(pa) & l1::section_base_mask) | l1::type_section;
-            e |= ((perm & 0b11) << l1::AP_shift) | ((perm & 0b100) ? l1::AP2 : 0);
-            e |= (mt.tex << l1::TEX_shift) | (mt.c ? l1::C : 0) | (mt.b ? l1::B : 0);
-            e |= (shareable ? l1::S : 0) | (xn ? l1::XN : 0) | (ng ? l1::nG : 0);
-            return e;
-        }
-        entry_type e = (entry_type(pa) & l2::page_base_mask) | l2::small_page_bit;
-        e |= ((perm & 0b11) << l2::AP_shift) | ((perm & 0b100) ? l2::AP2 : 0);
-        e |= (mt.tex << l2::TEX_shift) | (mt.c ? l2::C : 0) | (mt.b ? l2::B : 0);
-        e |= (shareable ? l2::S : 0) | (xn ? l2::XN : 0) | (ng ? l2::nG : 0);
-        return e;
+        return level == 0 ? encode<l1::section>(pa, f) | l1::type_section
+                          : encode<l2::small_page>(pa, f) | l2::small_page_bit;
     }
 
     // TTBR0 (B4.1.154, Multiprocessing Extensions): walks Inner Shareable (S = 1, NOS = 1),
     // inner and outer write-back write-allocate (IRGN = RGN = 0b01).
     static constexpr std::uint32_t ttbr0(paddr root) noexcept {
-        return (std::uint32_t(root) & ttbr::base_mask) | ttbr::IRGN0 | ttbr::NOS |
-               (ttbr::wbwa << ttbr::RGN_shift) | ttbr::S;
+        return (u32(root) & ttbr::base::mask) | ttbr::IRGN0 | ttbr::NOS |
+               ttbr::RGN::encode(ttbr::wbwa) | ttbr::S;
     }
     // TTBCR (B4.1.153): EAE = 0 (short descriptors), N = 0 (TTBR0 for every VA), PD0 = PD1 = 0.
     static constexpr std::uint32_t ttbcr = 0;

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 
+#include "../core/field.hpp"
 #include "../core/format.hpp"
 
 namespace ptgen::loongarch64 {
@@ -19,31 +20,29 @@ namespace ptgen::loongarch64 {
 // Page-table entry bits: the TLBELO / TLBRELO layout (7.5, LA64), which LDPTE loads unchanged,
 // plus the directory-entry bits LDDIR interprets (4.2.5, 5.4).
 namespace pte {
-inline constexpr std::uint64_t V = std::uint64_t{1} << 0;  // valid
-inline constexpr std::uint64_t D = std::uint64_t{1} << 1;  // dirty: stores allowed (TLB view)
-inline constexpr unsigned PLV_shift = 2;                   // PLV, bits 3:2: privilege level
-inline constexpr std::uint64_t PLV_mask = std::uint64_t{3} << PLV_shift;
-inline constexpr unsigned MAT_shift = 4;                   // MAT, bits 5:4: memory access type
-inline constexpr std::uint64_t MAT_mask = std::uint64_t{3} << MAT_shift;
-inline constexpr std::uint64_t G = std::uint64_t{1} << 6;        // global (4 KiB page entry)
-inline constexpr std::uint64_t HUGE = std::uint64_t{1} << 6;     // huge page (directory entry)
-inline constexpr std::uint64_t P = std::uint64_t{1} << 7;        // present (hardware walker)
-inline constexpr std::uint64_t W = std::uint64_t{1} << 8;        // writable (hardware walker)
+inline constexpr std::uint64_t V = bit<0>;  // valid
+inline constexpr std::uint64_t D = bit<1>;  // dirty: stores allowed (TLB view)
+using PLV = field<3, 2>;                    // privilege level
+using MAT = field<5, 4>;                    // memory access type
+inline constexpr std::uint64_t G = bit<6>;        // global (4 KiB page entry)
+inline constexpr std::uint64_t HUGE = bit<6>;     // huge page (directory entry)
+inline constexpr std::uint64_t P = bit<7>;        // present (hardware walker)
+inline constexpr std::uint64_t W = bit<8>;        // writable (hardware walker)
 // Not in the manual's entry: bits 11:9 are no field of TLBELO/TLBRELO (7.5) nor of the hardware
 // walker; ptgen marks a no-access leaf with bit 10.
-inline constexpr std::uint64_t SW_NO_ACCESS = std::uint64_t{1} << 10;
-inline constexpr std::uint64_t HGLOBAL = std::uint64_t{1} << 12;  // global (huge page entry)
-inline constexpr unsigned LEVEL_shift = 13;  // bits 14:13: huge level, written by LDDIR in rd
-inline constexpr std::uint64_t NR = std::uint64_t{1} << 61;    // no read (loads fault)
-inline constexpr std::uint64_t NX = std::uint64_t{1} << 62;    // no execute (fetches fault)
-inline constexpr std::uint64_t RPLV = std::uint64_t{1} << 63;  // restricted PLV (== PLV only)
-// PPN: physical address bits [PALEN-1:12]; PALEN = 48 here.
-inline constexpr std::uint64_t ppn_mask = low_mask(48) & ~low_mask(12);
+inline constexpr std::uint64_t SW_NO_ACCESS = bit<10>;
+inline constexpr std::uint64_t HGLOBAL = bit<12>;  // global (huge page entry)
+using LEVEL = field<14, 13>;  // huge level, written by LDDIR in rd
+inline constexpr std::uint64_t NR = bit<61>;    // no read (loads fault)
+inline constexpr std::uint64_t NX = bit<62>;    // no execute (fetches fault)
+inline constexpr std::uint64_t RPLV = bit<63>;  // restricted PLV (== PLV only)
+// PPN: physical address bits [PALEN-1:12], kept in place; PALEN = 48 here.
+using PPN = field<47, 12>;
 // Not in the manual: a software mark in every directory entry that points to a table, so that a
 // table at physical address 0 is not an all-zero (empty) entry. LDDIR and the hardware walker use
 // only bits [PALEN-1:12] of a non-huge directory entry; Linux relies on this by storing kernel
 // virtual addresses (DMW window 0x9000..., bits 63 and 60 set) in its directory entries.
-inline constexpr std::uint64_t SW_TABLE = std::uint64_t{1} << 60;
+inline constexpr std::uint64_t SW_TABLE = bit<60>;
 }  // namespace pte
 
 // MAT values ("Memory Access Types"; 3 is reserved).
@@ -55,41 +54,40 @@ inline constexpr std::uint64_t WUC = 2;  // weakly-ordered uncached: uncached
 
 inline constexpr std::uint64_t PLV_user = 3;  // PLV3: the least privileged level
 
-// CSR.PWCL (CSR 0x1C, 7.5): page walk controller for the lower half address space.
+// CSR.PWCL (CSR 0x1C, 7.5): page walk controller for the lower half address space. A width of
+// 0 means no such level.
 namespace pwcl {
-inline constexpr unsigned PTbase = 0;      // 4:0   start bit of the last-level (PT) index
-inline constexpr unsigned PTwidth = 5;     // 9:5   PT index bits
-inline constexpr unsigned Dir1_base = 10;  // 14:10 start bit of the Dir1 index
-inline constexpr unsigned Dir1_width = 15;  // 19:15 Dir1 index bits (0: no such level)
-inline constexpr unsigned Dir2_base = 20;  // 24:20 start bit of the Dir2 index
-inline constexpr unsigned Dir2_width = 25;  // 29:25 Dir2 index bits (0: no such level)
-inline constexpr unsigned PTEWidth = 30;   // 31:30 entry size: 0 = 64 bits
+using PTbase = field<4, 0, std::uint32_t>;       // start bit of the last-level (PT) index
+using PTwidth = field<9, 5, std::uint32_t>;      // PT index bits
+using Dir1_base = field<14, 10, std::uint32_t>;  // start bit of the Dir1 index
+using Dir1_width = field<19, 15, std::uint32_t>;
+using Dir2_base = field<24, 20, std::uint32_t>;
+using Dir2_width = field<29, 25, std::uint32_t>;
+using PTEWidth = field<31, 30, std::uint32_t>;   // entry size: 0 = 64 bits
 }  // namespace pwcl
 
 // CSR.PWCH (CSR 0x1D, 7.5): page walk controller for the higher half address space.
 namespace pwch {
-inline constexpr unsigned Dir3_base = 0;    // 5:0   start bit of the Dir3 index
-inline constexpr unsigned Dir3_width = 6;   // 11:6  Dir3 index bits (0: no such level)
-inline constexpr unsigned Dir4_base = 12;   // 17:12 start bit of the Dir4 index
-inline constexpr unsigned Dir4_width = 18;  // 23:18 Dir4 index bits (0: no such level)
-inline constexpr unsigned HPTW_En = 24;     // 24    hardware page-table walker on (CPUCFG.2.HPTW)
+using Dir3_base = field<5, 0, std::uint32_t>;
+using Dir3_width = field<11, 6, std::uint32_t>;
+using Dir4_base = field<17, 12, std::uint32_t>;
+using Dir4_width = field<23, 18, std::uint32_t>;
+inline constexpr std::uint32_t HPTW_En = bit<24, std::uint32_t>;  // hardware walker (CPUCFG.2.HPTW)
 }  // namespace pwch
 
 // CSR.CRMD (CSR 0x0, 7.4.1 "Current Mode Information"): translation mode. Mapped mode is
 // DA = 0, PG = 1; with PG = 1 the manual asks for DATF = DATM = 0b01 (coherent cached: the
 // memory type of fetches and loads/stores during a TLB refill's direct accesses).
 namespace crmd {
-inline constexpr std::uint64_t DA = std::uint64_t{1} << 3;      // direct address translation
-inline constexpr std::uint64_t PG = std::uint64_t{1} << 4;      // mapped address translation
-inline constexpr unsigned DATF_shift = 5;                       // 6:5 fetch type in DA mode
-inline constexpr unsigned DATM_shift = 7;                       // 8:7 load/store type in DA mode
-inline constexpr std::uint64_t DATF_mask = std::uint64_t{3} << DATF_shift;
-inline constexpr std::uint64_t DATM_mask = std::uint64_t{3} << DATM_shift;
+inline constexpr std::uint64_t DA = bit<3>;  // direct address translation
+inline constexpr std::uint64_t PG = bit<4>;  // mapped address translation
+using DATF = field<6, 5>;                    // fetch type in DA mode
+using DATM = field<8, 7>;                    // load/store type in DA mode
 }  // namespace crmd
 
-// STLBPS (CSR 0x1E) and TLBREHI (CSR 0x8E), 7.5: PS in bits 5:0, the page size of the STLB and
-// of the entry a TLB refill writes (LDPTE overwrites TLBREHI.PS for a huge page).
-inline constexpr unsigned PS_shift = 0;
+// STLBPS (CSR 0x1E) and TLBREHI (CSR 0x8E), 7.5: PS, the page size of the STLB and of the
+// entry a TLB refill writes (LDPTE overwrites TLBREHI.PS for a huge page).
+using PS = field<5, 0>;
 
 // Four levels: Dir3 (VA 47:39, the root, LDDIR level 3) -> Dir2 (38:30, level 2) -> Dir1 (29:21,
 // level 1) -> PT (20:12, LDPTE), 512 entries of 8 bytes per 4 KiB table. Leaves: 4 KiB in the PT,
@@ -124,12 +122,8 @@ struct la64_4level {
     static constexpr unsigned va_bits = 48;  // VALEN: bits 63:48 must equal bit 47
     static constexpr unsigned pa_bits = 48;  // PALEN
 
-    static constexpr std::array<level_geometry, 4> levels{{
-        {39, 9, 8, false, 4096},  // Dir3 (root)
-        {30, 9, 8, true, 4096},   // Dir2: 1 GiB huge pages
-        {21, 9, 8, true, 4096},   // Dir1: 2 MiB huge pages
-        {12, 9, 8, true, 4096},   // PT:   4 KiB pages
-    }};
+    // Dir3 (the root), Dir2 (1 GiB huge pages), Dir1 (2 MiB huge pages), PT (4 KiB pages).
+    static constexpr auto levels = radix_levels<va_bits, 12, 8>(1);
     static constexpr unsigned last_level = 3;
 
     // 5.2 (mapped address translation): bits 63:VALEN must equal bit VALEN-1, else ADE.
@@ -149,37 +143,37 @@ struct la64_4level {
         return entry_kind::table;
     }
     static constexpr paddr address(entry_type e, unsigned level) noexcept {
-        if (is_huge(e, level)) return e & pte::ppn_mask & ~low_mask(levels[level].shift);
-        return e & pte::ppn_mask;
+        if (is_huge(e, level)) return e & pte::PPN::mask & ~low_mask(levels[level].shift);
+        return e & pte::PPN::mask;
     }
     static constexpr flags leaf_flags(entry_type e, unsigned level) noexcept {
         flags f = flags::none;
         if (!(e & pte::NR)) f |= flags::read;
         if (e & (pte::W | pte::D)) f |= flags::write;
         if (!(e & pte::NX)) f |= flags::execute;
-        if (((e & pte::PLV_mask) >> pte::PLV_shift) == PLV_user) f |= flags::user;
+        if (pte::PLV::get(e) == PLV_user) f |= flags::user;
         if (e & (is_huge(e, level) ? pte::HGLOBAL : pte::G)) f |= flags::global;
-        const std::uint64_t m = (e & pte::MAT_mask) >> pte::MAT_shift;
+        const std::uint64_t m = pte::MAT::get(e);
         if (m == mat::SUC) f |= flags::device;
         if (m == mat::WUC) f |= flags::uncached;
         return f;
     }
     static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
-        return (pa & pte::ppn_mask) | pte::SW_TABLE;
+        return (pa & pte::PPN::mask) | pte::SW_TABLE;
     }
     [[gnu::always_inline]]  // (g++ kept it a call in the single-page map: 8 % of its time)
     static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
         f = effective(f);
         const bool huge = level != last_level;
-        entry_type e = (pa & pte::ppn_mask & ~low_mask(levels[level].shift)) | pte::V | pte::P;
+        entry_type e = (pa & pte::PPN::mask & ~low_mask(levels[level].shift)) | pte::V | pte::P;
         if (has(f, flags::write)) e |= pte::W | pte::D;
         if (!has(f, flags::read)) e |= pte::NR;
         if (!has(f, flags::execute)) e |= pte::NX;
-        if (has(f, flags::user)) e |= PLV_user << pte::PLV_shift;
+        if (has(f, flags::user)) e |= pte::PLV::encode(PLV_user);
         const std::uint64_t m = has(f, flags::device)     ? mat::SUC
                                 : has(f, flags::uncached) ? mat::WUC
                                                           : mat::CC;
-        e |= m << pte::MAT_shift;
+        e |= pte::MAT::encode(m);
         if (huge) e |= pte::HUGE;
         if (has(f, flags::global)) e |= huge ? pte::HGLOBAL : pte::G;
         if (!grants_access(f)) e = (e & ~(pte::V | pte::P)) | pte::SW_NO_ACCESS;
@@ -201,25 +195,27 @@ struct la64_4level {
     // PWCL/PWCH for this geometry: PT 12/9, Dir1 21/9, Dir2 30/9, Dir3 39/9, no Dir4, 64-bit
     // entries. hardware_walk sets PWCH.HPTW_En (only on cores with CPUCFG.2.HPTW).
     static constexpr std::uint32_t pwcl() noexcept {
-        return (levels[3].shift << pwcl::PTbase) | (levels[3].index_bits << pwcl::PTwidth) |
-               (levels[2].shift << pwcl::Dir1_base) | (levels[2].index_bits << pwcl::Dir1_width) |
-               (levels[1].shift << pwcl::Dir2_base) | (levels[1].index_bits << pwcl::Dir2_width) |
-               (0u << pwcl::PTEWidth);
+        return pwcl::PTbase::encode(levels[3].shift) | pwcl::PTwidth::encode(levels[3].index_bits) |
+               pwcl::Dir1_base::encode(levels[2].shift) |
+               pwcl::Dir1_width::encode(levels[2].index_bits) |
+               pwcl::Dir2_base::encode(levels[1].shift) |
+               pwcl::Dir2_width::encode(levels[1].index_bits) | pwcl::PTEWidth::encode(0);
     }
     static constexpr std::uint32_t pwch(bool hardware_walk = false) noexcept {
-        return (levels[0].shift << pwch::Dir3_base) | (levels[0].index_bits << pwch::Dir3_width) |
-               (0u << pwch::Dir4_base) | (0u << pwch::Dir4_width) |
-               (std::uint32_t{hardware_walk} << pwch::HPTW_En);
+        return pwch::Dir3_base::encode(levels[0].shift) |
+               pwch::Dir3_width::encode(levels[0].index_bits) | pwch::Dir4_base::encode(0) |
+               pwch::Dir4_width::encode(0) | (hardware_walk ? pwch::HPTW_En : 0);
     }
     // STLBPS.PS and TLBREHI.PS: 4 KiB pages.
-    static constexpr std::uint32_t stlbps() noexcept { return levels[3].shift << PS_shift; }
-    static constexpr std::uint64_t tlbrehi() noexcept { return levels[3].shift << PS_shift; }
+    static constexpr std::uint32_t stlbps() noexcept { return std::uint32_t(PS::encode(levels[3].shift)); }
+    static constexpr std::uint64_t tlbrehi() noexcept { return PS::encode(levels[3].shift); }
 
     // CRMD: csrxchg crmd_value, crmd_mask, CSR.CRMD turns mapped translation on (PG = 1, DA = 0,
     // DATF = DATM = CC) and leaves PLV, IE and WE as they are.
     static constexpr std::uint64_t crmd_value =
-        crmd::PG | (mat::CC << crmd::DATF_shift) | (mat::CC << crmd::DATM_shift);
-    static constexpr std::uint64_t crmd_mask = crmd::DA | crmd::PG | crmd::DATF_mask | crmd::DATM_mask;
+        crmd::PG | crmd::DATF::encode(mat::CC) | crmd::DATM::encode(mat::CC);
+    static constexpr std::uint64_t crmd_mask =
+        crmd::DA | crmd::PG | crmd::DATF::mask | crmd::DATM::mask;
 
     // Boot: PGDL serves addresses with VA bit 47 clear, PGDH those with it set: one root each.
     // Direct mapping windows (DMW0-3) translate before the page tables: a window whose VSEG

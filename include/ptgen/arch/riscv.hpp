@@ -1,33 +1,41 @@
-// ptgen/arch/riscv.hpp: RISC-V Sv39 and Sv48 page tables.
+// ptgen/arch/riscv.hpp: RISC-V Sv39, Sv48 and Sv57 page tables.
 // Reference: The RISC-V Instruction Set Manual, Volume II: Privileged Architecture
-// (20211203), section 4.3 "Sv32", 4.4 "Sv39", 4.5 "Sv48".
+// (20211203), section 4.3 "Sv32", 4.4 "Sv39", 4.5 "Sv48", 4.6 "Sv57".
 #pragma once
 
 #include <array>
 #include <cstdint>
 
+#include "../core/field.hpp"
 #include "../core/format.hpp"
 
 namespace ptgen::riscv {
 
-// PTE bits, Privileged spec 4.3.1 figure 4.18 and 4.4.1 figure 4.21.
+// PTE fields, Privileged spec 4.3.1 figure 4.18 (Sv32) and 4.4.1 figure 4.21 (Sv39).
 namespace pte {
-inline constexpr std::uint64_t V = 1u << 0;  // valid
-inline constexpr std::uint64_t R = 1u << 1;  // readable
-inline constexpr std::uint64_t W = 1u << 2;  // writable
-inline constexpr std::uint64_t X = 1u << 3;  // executable
-inline constexpr std::uint64_t U = 1u << 4;  // user-mode accessible
-inline constexpr std::uint64_t G = 1u << 5;  // global mapping
-inline constexpr std::uint64_t A = 1u << 6;  // accessed
-inline constexpr std::uint64_t D = 1u << 7;  // dirty
-inline constexpr std::uint64_t RSW0 = 1u << 8;  // RSW, bits 9:8: reserved for supervisor software
-inline constexpr unsigned ppn_shift = 10;    // PPN in bits 53:10 (44 bits)
-inline constexpr std::uint64_t ppn_mask = ((std::uint64_t{1} << 44) - 1) << ppn_shift;
+inline constexpr std::uint64_t V = bit<0>;  // valid
+inline constexpr std::uint64_t R = bit<1>;  // readable
+inline constexpr std::uint64_t W = bit<2>;  // writable
+inline constexpr std::uint64_t X = bit<3>;  // executable
+inline constexpr std::uint64_t U = bit<4>;  // user-mode accessible
+inline constexpr std::uint64_t G = bit<5>;  // global mapping
+inline constexpr std::uint64_t A = bit<6>;  // accessed
+inline constexpr std::uint64_t D = bit<7>;  // dirty
+using RSW = field<9, 8>;                    // reserved for supervisor software
+inline constexpr std::uint64_t RSW0 = bit<RSW::lo>;  // RSW's low bit: ptgen's no-access mark
+using PPN = field<53, 10>;                  // physical page number (PA bits 55:12)
 }  // namespace pte
 
-// Sv39 (3 levels, satp MODE 8) and Sv48 (4 levels, satp MODE 9), 4 KiB pages. Leaves are
-// legal at every level (4.4.1: "any level of PTE may be a leaf PTE"): 4 KiB, 2 MiB, 1 GiB and,
-// in Sv48, 512 GiB pages.
+// satp, 4.1.11 figure 4.11 (RV64).
+namespace satp_reg {
+using MODE = field<63, 60>;  // 8 = Sv39, 9 = Sv48, 10 = Sv57 (table 4.4)
+using ASID = field<59, 44>;
+using PPN = field<43, 0>;    // physical page number of the root
+}  // namespace satp_reg
+
+// Sv39 (3 levels, satp MODE 8), Sv48 (4 levels, MODE 9) and Sv57 (5 levels, MODE 10), 4 KiB
+// pages. Leaves are legal at every level (4.4.1: "any level of PTE may be a leaf PTE"): 4 KiB,
+// 2 MiB, 1 GiB, in Sv48 and Sv57 512 GiB, and in Sv57 256 TiB pages (4.6.1).
 //
 // Flags the format cannot express exactly (4.3.1):
 // - write without read is reserved: the format grants read too (effective() says so);
@@ -40,16 +48,14 @@ inline constexpr std::uint64_t ppn_mask = ((std::uint64_t{1} << 44) - 1) << ppn_
 template <unsigned Levels, unsigned SatpMode>
 struct sv_format {
     using entry_type = std::uint64_t;
-    static constexpr const char* name = Levels == 3 ? "riscv-sv39" : "riscv-sv48";
-    static constexpr unsigned va_bits = 12 + 9 * Levels;  // 4.4.1: 39, 4.5.1: 48
-    static constexpr unsigned pa_bits = 56;               // 4.4.1: 56-bit physical addresses
+    static constexpr const char* name = Levels == 3   ? "riscv-sv39"
+                                        : Levels == 4 ? "riscv-sv48"
+                                                      : "riscv-sv57";
+    static constexpr unsigned va_bits = 12 + 9 * Levels;  // 4.4.1: 39, 4.5.1: 48, 4.6.1: 57
+    static constexpr unsigned pa_bits = 56;  // 4.4.1, 4.5.1, 4.6.1: 56-bit physical addresses
 
-    static constexpr std::array<level_geometry, Levels> levels = [] {
-        std::array<level_geometry, Levels> ls{};
-        for (unsigned i = 0; i < Levels; ++i)
-            ls[i] = level_geometry{12 + 9 * (Levels - 1 - i), 9, 8, true, 4096};
-        return ls;
-    }();
+    // 512 x 8-byte entries per 4 KiB table at every level; leaves at every level.
+    static constexpr auto levels = radix_levels<va_bits, 12, 8>(0);
 
     // 4.4.1: bits 63..va_bits must all equal bit va_bits-1.
     static constexpr bool va_valid(vaddr va) noexcept { return is_sign_extended(va, va_bits); }
@@ -70,7 +76,7 @@ struct sv_format {
         return level + 1 < Levels ? entry_kind::table : entry_kind::empty;
     }
     static constexpr paddr address(entry_type e, unsigned) noexcept {
-        return ((e & pte::ppn_mask) >> pte::ppn_shift) << 12;
+        return pte::PPN::get(e) << 12;
     }
     static constexpr flags leaf_flags(entry_type e, unsigned) noexcept {
         flags f = flags::none;
@@ -83,13 +89,13 @@ struct sv_format {
     }
     // 4.4.1: for non-leaf PTEs, D, A and U are reserved and must be zero.
     static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
-        return ((pa >> 12) << pte::ppn_shift) | pte::V;
+        return pte::PPN::encode(pa >> 12) | pte::V;
     }
     // A and D are set so the hardware never has to (4.3.1: Svade may fault instead of setting).
     [[gnu::always_inline]]  // (g++ kept it a call in the single-page map: 8 % of its time)
     static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned) noexcept {
         f = effective(f);
-        entry_type e = ((pa >> 12) << pte::ppn_shift) | pte::V | pte::A | pte::D;
+        entry_type e = pte::PPN::encode(pa >> 12) | pte::V | pte::A | pte::D;
         if (has(f, flags::read)) e |= pte::R;
         if (has(f, flags::write)) e |= pte::W;
         if (has(f, flags::execute)) e |= pte::X;
@@ -100,9 +106,10 @@ struct sv_format {
     }
     static constexpr entry_type no_access_mark = pte::RSW0;
 
-    // satp (4.1.11): MODE in 63:60, ASID in 59:44, PPN of the root in 43:0.
+    // satp (4.1.11): MODE, ASID and the root's PPN.
     static constexpr std::uint64_t satp(paddr root, std::uint16_t asid = 0) noexcept {
-        return (std::uint64_t{SatpMode} << 60) | (std::uint64_t{asid} << 44) | (root >> 12);
+        return satp_reg::MODE::encode(SatpMode) | satp_reg::ASID::encode(asid) |
+               satp_reg::PPN::encode(root >> 12);
     }
 
     // Boot: one root for the whole address space; satp is all early boot writes.
@@ -116,5 +123,6 @@ struct sv_format {
 
 using sv39 = sv_format<3, 8>;
 using sv48 = sv_format<4, 9>;
+using sv57 = sv_format<5, 10>;
 
 }  // namespace ptgen::riscv

@@ -28,6 +28,25 @@ struct level_geometry {
     }
 };
 
+// The common shape of a radix table: pages of 1 << PageShift bytes; every table below the root
+// is one page of EntryBytes-byte entries, so each of those levels indexes PageShift -
+// log2(EntryBytes) VA bits; the root indexes what remains of VaBits (and is only as large as
+// that needs). Leaves are allowed from level `first_leaf` down to the last.
+template <unsigned VaBits, unsigned PageShift, unsigned EntryBytes>
+    requires(EntryBytes == 4 || EntryBytes == 8)
+constexpr auto radix_levels(unsigned first_leaf) noexcept {
+    constexpr unsigned index_bits = PageShift - (EntryBytes == 8 ? 3 : 2);
+    constexpr unsigned depth = (VaBits - PageShift + index_bits - 1) / index_bits;
+    constexpr unsigned root_bits = VaBits - PageShift - index_bits * (depth - 1);
+    std::array<level_geometry, depth> ls{};
+    for (unsigned l = 0; l < depth; ++l) {
+        const unsigned bits = l == 0 ? root_bits : index_bits;
+        ls[l] = level_geometry{PageShift + index_bits * (depth - 1 - l), bits, EntryBytes,
+                               l >= first_leaf, std::size_t{EntryBytes} << bits};
+    }
+    return ls;
+}
+
 enum class entry_kind : unsigned char { empty, table, leaf };
 
 // A register value of a format's boot register set, by the name the register struct gives it

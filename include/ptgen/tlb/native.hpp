@@ -3,8 +3,8 @@
 // Code built for a format's own architecture as a kernel (freestanding: -ffreestanding sets
 // __STDC_HOSTED__ to 0) gets that architecture's policy, so that a change is never left stale
 // in the TLB by default:
-//   RISC-V Sv39/Sv48        riscv::sfence_tlb       sfence.vma va / sfence.vma (every ASID)
-//   x86-64 4-level          x86_64::invlpg_tlb      invlpg / CR4.PGE toggle
+//   RISC-V Sv39/Sv48/Sv57   riscv::sfence_tlb       sfence.vma va / sfence.vma (every ASID)
+//   x86-64 4- and 5-level   x86_64::invlpg_tlb      invlpg / CR4.PGE toggle
 //   AArch64 EL1&0           aarch64::el1_tlb        TLBI VAE1IS / VMALLE1IS, DSB ISH, ISB
 //   AArch64 EL2             aarch64::el2_tlb        TLBI VAE2 / ALLE2, DSB ISH, ISB
 //   ARMv7 short descriptor  arm::tlbimva_tlb        TLBIMVA / TLBIALL, BPIALL, DSB, ISB
@@ -48,11 +48,19 @@ template <>
 struct ptgen::native_tlb_of<ptgen::riscv::sv48> {
     using type = ptgen::riscv::sfence_tlb;
 };
+template <>
+struct ptgen::native_tlb_of<ptgen::riscv::sv57> {
+    using type = ptgen::riscv::sfence_tlb;
+};
 #elif defined(__x86_64__)
 #include "../arch/x86_64.hpp"
 #include "x86_64.hpp"
 template <>
 struct ptgen::native_tlb_of<ptgen::x86_64::long_mode_4level> {
+    using type = ptgen::x86_64::invlpg_tlb;
+};
+template <>
+struct ptgen::native_tlb_of<ptgen::x86_64::long_mode_5level> {
     using type = ptgen::x86_64::invlpg_tlb;
 };
 #elif defined(__aarch64__)

@@ -25,6 +25,11 @@ struct usual_addresses<x86_64::long_mode_4level> {  // Linux: page_offset_base, 
     static constexpr vaddr kernel_image = 0xffff'ffff'8000'0000;
 };
 template <>
+struct usual_addresses<x86_64::long_mode_5level> {  // Linux with LA57: page_offset_base
+    static constexpr vaddr direct_map = 0xff11'0000'0000'0000;
+    static constexpr vaddr kernel_image = 0xffff'ffff'8000'0000;
+};
+template <>
 struct usual_addresses<aarch64::stage1_4k_el1> {  // Linux, 48-bit VA: PAGE_OFFSET, KIMAGE_VADDR
     static constexpr vaddr direct_map = 0xffff'0000'0000'0000;
     static constexpr vaddr kernel_image = 0xffff'8000'0000'0000;
@@ -47,6 +52,11 @@ struct usual_addresses<riscv::sv39> {  // Linux: PAGE_OFFSET (sv39), KERNEL_LINK
 template <>
 struct usual_addresses<riscv::sv48> {  // Linux: PAGE_OFFSET (sv48), KERNEL_LINK_ADDR
     static constexpr vaddr direct_map = 0xffff'af80'0000'0000;
+    static constexpr vaddr kernel_image = 0xffff'ffff'8000'0000;
+};
+template <>
+struct usual_addresses<riscv::sv57> {  // Linux: PAGE_OFFSET (sv57), KERNEL_LINK_ADDR
+    static constexpr vaddr direct_map = 0xff60'0000'0000'0000;
     static constexpr vaddr kernel_image = 0xffff'ffff'8000'0000;
 };
 template <>
