@@ -111,6 +111,8 @@ ptgen_kernel_arch(riscv64 qemu-system-riscv64)
 foreach(format IN ITEMS riscv-sv39 riscv-sv48 riscv-sv57)
     ptgen_qemu_test(${format} riscv64 0 ${PTGEN_QEMU_ARGS_riscv64})
 endforeach()
+# Svpbmt: QEMU 7.2 implements it with -cpu rv64,svpbmt=on (without it a PBMT value faults).
+ptgen_qemu_test(riscv-sv39-svpbmt riscv64 0 -cpu rv64,svpbmt=on ${PTGEN_QEMU_ARGS_riscv64})
 ptgen_c_kernel_test(riscv64 0 ${PTGEN_QEMU_ARGS_riscv64})
 
 set(PTGEN_QEMU_ARGS_aarch64 -machine virt -cpu max -m 128M -nographic -semihosting -icount shift=0)

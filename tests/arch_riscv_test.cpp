@@ -93,3 +93,24 @@ TEST_CASE("Sv57: five levels, a 256 TiB leaf at the root, satp MODE 10", "[arch]
     CHECK(sv57::satp(0x8040'0000, 3) == ((10ull << 60) | (3ull << 44) | 0x80400));
     CHECK(std::string_view(sv57::name) == "riscv-sv57");
 }
+
+TEST_CASE("Svpbmt: device is PBMT = IO, uncached is NC, normal memory PMA; tables carry none",
+          "[arch][riscv]") {
+    using riscv::sv39_svpbmt;
+    static_assert(page_table_format<sv39_svpbmt> && geometry_of<sv39_svpbmt>::coherent());
+    // Svpbmt table "Encodings for PBMT field": bits 62:61, 1 = NC, 2 = IO.
+    CHECK(sv39_svpbmt::encode_leaf(0x8020'1000, rw | device, 2) ==
+          (0x2008'04c7 | (std::uint64_t{2} << 61)));
+    CHECK(sv39_svpbmt::encode_leaf(0x8020'1000, rw | uncached, 2) ==
+          (0x2008'04c7 | (std::uint64_t{1} << 61)));
+    CHECK(sv39_svpbmt::encode_leaf(0x8020'1000, rw, 2) == 0x2008'04c7);  // PMA: as Sv39
+    CHECK(sv39_svpbmt::leaf_flags(0x2008'04c7 | (std::uint64_t{2} << 61), 2) == (rw | device));
+    CHECK(sv39_svpbmt::leaf_flags(0x2008'04c7 | (std::uint64_t{1} << 61), 2) == (rw | uncached));
+    CHECK(sv39_svpbmt::address(0x2008'04c7 | (std::uint64_t{3} << 61), 2) == 0x8020'1000);
+    // PBMT is reserved in non-leaf PTEs (Svpbmt: "for non-leaf PTEs, bits 62-61 are reserved").
+    CHECK(sv39_svpbmt::encode_table(0x8040'3000, 0) == sv39::encode_table(0x8040'3000, 0));
+    CHECK(sv39_svpbmt::effective(rw | device) == (rw | device));
+    CHECK(sv39::effective(rw | device) == rw);  // without Svpbmt the PMAs decide
+    CHECK(std::string_view(sv39_svpbmt::name) == "riscv-sv39-svpbmt");
+    CHECK(riscv::menvcfg::PBMTE == std::uint64_t{1} << 62);
+}

@@ -300,10 +300,11 @@ struct widening<aarch64::stage1_4k_el2> {
     static constexpr flags dropped = flags::none;
     static constexpr flags dropped_without_access = flags::none;
 };
-template <unsigned L, unsigned M>
-struct widening<riscv::sv_format<L, M>> {
+template <unsigned L, unsigned M, bool P>
+struct widening<riscv::sv_format<L, M, P>> {
     static constexpr flags added = flags::read;  // only with write (W without R is reserved)
-    static constexpr flags dropped = flags::device | flags::uncached;  // PMAs, not the PTE
+    // without Svpbmt: the PMAs decide, not the PTE
+    static constexpr flags dropped = P ? flags::none : flags::device | flags::uncached;
     static constexpr flags dropped_without_access = flags::none;
 };
 template <>
@@ -398,8 +399,7 @@ TEMPLATE_LIST_TEST_CASE("flags: write without read, execute-only and no access, 
     if constexpr (std::is_same_v<F, loongarch64::la64_4level>) {
         CHECK(w == flags::write);    // NR: write-only is expressible
         CHECK(x == flags::execute);  // NR: execute-only too
-    } else if constexpr (std::is_same_v<F, riscv::sv39> || std::is_same_v<F, riscv::sv48> ||
-                         std::is_same_v<F, riscv::sv57>) {
+    } else if constexpr (requires { F::svpbmt; }) {  // RISC-V
         CHECK(w == rw);              // W without R is reserved: read is granted
         CHECK(x == flags::execute);  // X alone is a legal execute-only page
     } else {

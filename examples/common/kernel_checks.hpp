@@ -119,6 +119,21 @@ template <class K>
     }
     t.check(ok, "TLB: read, remap, read again never sees the old frame (4 rounds)");
 
+    // Memory types: the page uncached, then device, still reads and writes its frame (the
+    // encodings are accepted: RISC-V Svpbmt's NC and IO, x86 PCD/PWT, MAIR indices, TEX/C/B,
+    // MAT). QEMU has no caches, so the cached identity alias of the frame stays coherent.
+    ok = true;
+    for (const ptgen::flags type : {ptgen::flags::uncached, ptgen::flags::device}) {
+        const std::uint64_t v = 0x7e57'0000'0000'0000 | std::uint64_t(type);
+        ok = ok && bool(c.protect(va, ptgen::rw | type));
+        c.flush();
+        ok = ok && pt.query(va) && pt.query(va)->flags == F::effective(ptgen::rw | type);
+        ok = ok && load_ok(va, word(b)) && store_ok(va + 24, v) && word(b + 24) == v;
+    }
+    ok = ok && bool(c.protect(va, ptgen::rw));
+    c.flush();
+    t.check(ok, "memory types: the page uncached, then device, reads and writes its frame");
+
     ok = store_ok(va + 16, 0x5555) && load_ok(va + 16, 0x5555);  // a writable translation is cached
     ok = ok && bool(c.protect(va, ptgen::r));
     c.flush();

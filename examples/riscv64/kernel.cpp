@@ -1,5 +1,6 @@
 // examples/riscv64/kernel.cpp: the RISC-V test kernel (QEMU virt, S mode), Sv39, Sv48
-// (-DPTGEN_KERNEL_SV48) or Sv57 (-DPTGEN_KERNEL_SV57). Boots on compile-time tables, then runs
+// (-DPTGEN_KERNEL_SV48), Sv57 (-DPTGEN_KERNEL_SV57) or Sv39 with Svpbmt (-DPTGEN_KERNEL_SVPBMT:
+// the UART and the exit device mapped as I/O memory). Boots on compile-time tables, then runs
 // kernel::run_checks.
 #include <cstdint>
 
@@ -17,6 +18,8 @@ namespace {
 using format = ptgen::riscv::sv48;
 #elif defined(PTGEN_KERNEL_SV57)
 using format = ptgen::riscv::sv57;
+#elif defined(PTGEN_KERNEL_SVPBMT)
+using format = ptgen::riscv::sv39_svpbmt;
 #else
 using format = ptgen::riscv::sv39;
 #endif

@@ -25,6 +25,12 @@ _start:
     csrw    medeleg, t0
     li      t0, 0x222
     csrw    mideleg, t0
+#if defined(PTGEN_KERNEL_SVPBMT)
+    /* menvcfg.PBMTE (bit 62, 3.1.18): Svpbmt's PBMT field in effect for S mode */
+    li      t0, 1
+    slli    t0, t0, 62
+    csrs    0x30a, t0           /* menvcfg */
+#endif
     /* counters (instret) readable in S mode */
     li      t0, -1
     csrw    mcounteren, t0

@@ -41,6 +41,8 @@ template <class H>
 using sv48_page_table = handler_page_table<sv48, H>;
 template <class H>
 using sv57_page_table = handler_page_table<sv57, H>;
+template <class H>
+using sv39_svpbmt_page_table = handler_page_table<sv39_svpbmt, H>;  // menvcfg.PBMTE
 }  // namespace riscv
 namespace loongarch64 {
 template <class H>

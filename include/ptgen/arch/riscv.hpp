@@ -1,6 +1,7 @@
 // ptgen/arch/riscv.hpp: RISC-V Sv39, Sv48 and Sv57 page tables.
 // Reference: The RISC-V Instruction Set Manual, Volume II: Privileged Architecture
-// (20211203), section 4.3 "Sv32", 4.4 "Sv39", 4.5 "Sv48", 4.6 "Sv57".
+// (20211203), section 4.3 "Sv32", 4.4 "Sv39", 4.5 "Sv48", 4.6 "Sv57", 3.1.18 "menvcfg", and
+// the chapter "Svpbmt" Standard Extension for Page-Based Memory Types, Version 1.0.
 #pragma once
 
 #include <array>
@@ -24,7 +25,21 @@ inline constexpr std::uint64_t D = bit<7>;  // dirty
 using RSW = field<9, 8>;                    // reserved for supervisor software
 inline constexpr std::uint64_t RSW0 = bit<RSW::lo>;  // RSW's low bit: ptgen's no-access mark
 using PPN = field<53, 10>;                  // physical page number (PA bits 55:12)
+using PBMT = field<62, 61>;  // Svpbmt: the page's memory type (reserved without it; 0 in tables)
 }  // namespace pte
+
+// PBMT values (Svpbmt, table "Encodings for PBMT field"; 3 is reserved).
+namespace pbmt {
+inline constexpr std::uint64_t PMA = 0;  // the physical memory attributes decide
+inline constexpr std::uint64_t NC = 1;   // non-cacheable, idempotent, weakly-ordered main memory
+inline constexpr std::uint64_t IO = 2;   // non-cacheable, non-idempotent, strongly-ordered I/O
+}  // namespace pbmt
+
+// menvcfg (3.1.18): PBMTE enables Svpbmt for S and U mode; M mode sets it before the tables of an
+// Svpbmt format are used (without it PBMT is reserved: every access through such a leaf faults).
+namespace menvcfg {
+inline constexpr std::uint64_t PBMTE = bit<62>;
+}  // namespace menvcfg
 
 // satp, 4.1.11 figure 4.11 (RV64).
 namespace satp_reg {
@@ -39,18 +54,22 @@ using PPN = field<43, 0>;    // physical page number of the root
 //
 // Flags the format cannot express exactly (4.3.1):
 // - write without read is reserved: the format grants read too (effective() says so);
-// - device and uncached are chosen by the platform's PMAs, not by the PTE (no Svpbmt here):
-//   they are accepted and not encoded, and query() does not report them.
+// - without Svpbmt, device and uncached are chosen by the platform's PMAs, not by the PTE: they
+//   are accepted and not encoded, and query() does not report them. With Svpbmt (a format of its
+//   own, sv39_svpbmt...: only some harts have it, and menvcfg.PBMTE must be set) a leaf's PBMT
+//   says device = IO, uncached = NC, otherwise PMA.
 //
 // A no-access leaf (flags without read, write, execute) is V = 0, which faults on every access
 // at any level, with RSW bit 8 set and PPN, U and G as a leaf would hold them (4.3.1: "If V =
 // 0, ... all other bits in the PTE are don't-cares and may be used freely by software").
-template <unsigned Levels, unsigned SatpMode>
+template <unsigned Levels, unsigned SatpMode, bool Svpbmt = false>
 struct sv_format {
     using entry_type = std::uint64_t;
-    static constexpr const char* name = Levels == 3   ? "riscv-sv39"
-                                        : Levels == 4 ? "riscv-sv48"
-                                                      : "riscv-sv57";
+    static constexpr bool svpbmt = Svpbmt;
+    static constexpr const char* names[2][3] = {
+        {"riscv-sv39", "riscv-sv48", "riscv-sv57"},
+        {"riscv-sv39-svpbmt", "riscv-sv48-svpbmt", "riscv-sv57-svpbmt"}};
+    static constexpr const char* name = names[Svpbmt][Levels - 3];
     static constexpr unsigned va_bits = 12 + 9 * Levels;  // 4.4.1: 39, 4.5.1: 48, 4.6.1: 57
     static constexpr unsigned pa_bits = 56;  // 4.4.1, 4.5.1, 4.6.1: 56-bit physical addresses
 
@@ -62,7 +81,7 @@ struct sv_format {
 
     static constexpr bool accepts(flags f) noexcept { return flags_well_formed(f); }
     static constexpr flags effective(flags f) noexcept {
-        f &= ~(flags::device | flags::uncached);
+        if constexpr (!Svpbmt) f &= ~(flags::device | flags::uncached);
         if (has(f, flags::write)) f |= flags::read;
         return f;
     }
@@ -85,6 +104,10 @@ struct sv_format {
         if (e & pte::X) f |= flags::execute;
         if (e & pte::U) f |= flags::user;
         if (e & pte::G) f |= flags::global;
+        if constexpr (Svpbmt) {
+            if (pte::PBMT::get(e) == pbmt::IO) f |= flags::device;
+            if (pte::PBMT::get(e) == pbmt::NC) f |= flags::uncached;
+        }
         return f;
     }
     // 4.4.1: for non-leaf PTEs, D, A and U are reserved and must be zero.
@@ -101,6 +124,10 @@ struct sv_format {
         if (has(f, flags::execute)) e |= pte::X;
         if (has(f, flags::user)) e |= pte::U;
         if (has(f, flags::global)) e |= pte::G;
+        if constexpr (Svpbmt) {
+            if (has(f, flags::device)) e |= pte::PBMT::encode(pbmt::IO);
+            if (has(f, flags::uncached)) e |= pte::PBMT::encode(pbmt::NC);
+        }
         if (!grants_access(f)) e = (e & ~(pte::V | pte::A | pte::D)) | no_access_mark;
         return e;
     }
@@ -124,5 +151,9 @@ struct sv_format {
 using sv39 = sv_format<3, 8>;
 using sv48 = sv_format<4, 9>;
 using sv57 = sv_format<5, 10>;
+// The same with Svpbmt (QEMU: -cpu rv64,svpbmt=on).
+using sv39_svpbmt = sv_format<3, 8, true>;
+using sv48_svpbmt = sv_format<4, 9, true>;
+using sv57_svpbmt = sv_format<5, 10, true>;
 
 }  // namespace ptgen::riscv

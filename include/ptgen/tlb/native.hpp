@@ -3,7 +3,7 @@
 // Code built for a format's own architecture as a kernel (freestanding: -ffreestanding sets
 // __STDC_HOSTED__ to 0) gets that architecture's policy, so that a change is never left stale
 // in the TLB by default:
-//   RISC-V Sv39/Sv48/Sv57   riscv::sfence_tlb       sfence.vma va / sfence.vma (every ASID)
+//   RISC-V Sv39/48/57       riscv::sfence_tlb       sfence.vma va / sfence.vma (every ASID)
 //   x86-64 4- and 5-level   x86_64::invlpg_tlb      invlpg / CR4.PGE toggle
 //   AArch64 EL1&0           aarch64::el1_tlb        TLBI VAE1IS / VMALLE1IS, DSB ISH, ISB
 //   AArch64 EL2             aarch64::el2_tlb        TLBI VAE2 / ALLE2, DSB ISH, ISB
@@ -40,16 +40,8 @@ using native_tlb = typename native_tlb_of<Format>::type;
 #if defined(__riscv) && __riscv_xlen == 64
 #include "../arch/riscv.hpp"
 #include "riscv.hpp"
-template <>
-struct ptgen::native_tlb_of<ptgen::riscv::sv39> {
-    using type = ptgen::riscv::sfence_tlb;
-};
-template <>
-struct ptgen::native_tlb_of<ptgen::riscv::sv48> {
-    using type = ptgen::riscv::sfence_tlb;
-};
-template <>
-struct ptgen::native_tlb_of<ptgen::riscv::sv57> {
+template <unsigned L, unsigned M, bool P>  // Sv39, Sv48, Sv57, with or without Svpbmt
+struct ptgen::native_tlb_of<ptgen::riscv::sv_format<L, M, P>> {
     using type = ptgen::riscv::sfence_tlb;
 };
 #elif defined(__x86_64__)
