@@ -121,6 +121,19 @@ ptgen_qemu_test(aarch64-4k-el1 aarch64 0 ${PTGEN_QEMU_ARGS_aarch64})
 ptgen_c_kernel_test(aarch64 0 ${PTGEN_QEMU_ARGS_aarch64})
 ptgen_qemu_test(aarch64-4k-el2 aarch64 0
     -machine virt,virtualization=on -cpu max -m 128M -nographic -semihosting -icount shift=0)
+# The other granules and VA sizes (QEMU's -cpu max implements the 16 KiB and 64 KiB granules
+# at both stages, FEAT_TGran16K / FEAT_TGran64K).
+foreach(format IN ITEMS aarch64-4k-39bit-el1 aarch64-16k-el1 aarch64-16k-47bit-el1)
+    ptgen_qemu_test(${format} aarch64 0 ${PTGEN_QEMU_ARGS_aarch64})
+endforeach()
+ptgen_qemu_test(aarch64-16k-el2 aarch64 0
+    -machine virt,virtualization=on -cpu max -m 128M -nographic -semihosting -icount shift=0)
+foreach(format IN ITEMS aarch64-64k-el1 aarch64-64k-42bit-el1)
+    ptgen_qemu_test(${format} aarch64 0
+        -machine virt -cpu max -m 1G -nographic -semihosting -icount shift=0)
+endforeach()
+ptgen_qemu_test(aarch64-64k-el2 aarch64 0
+    -machine virt,virtualization=on -cpu max -m 1G -nographic -semihosting -icount shift=0)
 
 # x86-64: isa-debug-exit turns the value v the kernel writes into exit status (v << 1) | 1;
 # the kernel writes 0x10 on a pass (status 33). SeaBIOS prints first; -net none skips iPXE.

@@ -136,15 +136,16 @@ TEMPLATE_LIST_TEST_CASE("an adopted table of every format: destruction restores 
     static constexpr boot::layout<F> lay{
         .table_base = 0x8040'0000,
         .regions = {boot::identity(0x8000'0000, 4_MiB, rw, "ram").small_pages(),
-                    boot::device_window(0x1000'0000, 4_KiB, "uart")}};
+                    boot::device_window(0x1000'0000, test::facts<F>::page, "uart")}};
     static constexpr auto img = boot::build<lay>();
     boot_ram ram(img);
     const auto boot_frames = ram.pool.live_frames();
     {
         auto pt = boot::adopt<F>(img.root, img.base, img.bytes, test::pool_handler{&ram.pool});
         auto c = pt.cursor();
-        REQUIRE(c.map(0x8000'0000 + 4_MiB, 0x9000'0000, 4_KiB, rw));  // beside the boot leaves
-        REQUIRE(c.map(0x1040'0000, 0x9000'1000, 4_KiB, rw));          // a new last-level table
+        constexpr std::uint64_t page = test::facts<F>::page;
+        REQUIRE(c.map(0x8000'0000 + 4_MiB, 0x9000'0000, page, rw));  // beside the boot leaves
+        REQUIRE(c.map(0x1040'0000, 0x9001'0000, page, rw));          // a new last-level table
         REQUIRE(c.unmap(0x8000'0000 + 4_MiB));
     }
     CHECK(ram.pool.live_frames() == boot_frames);

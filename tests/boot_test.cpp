@@ -24,7 +24,8 @@ constexpr recipes::kernel_sections kernel{0x4020'0000, 0x4030'0000, 0x4034'0000,
 
 template <class F, paddr Base>
 constexpr boot::layout<F> layout_at =
-    recipes::typical_layout<F>(Base, 0x4000'0000, ram_size<F>, kernel, 0x0900'0000, 4_KiB);
+    recipes::typical_layout<F>(Base, 0x4000'0000, ram_size<F>, kernel, 0x0900'0000,
+                               geometry_of<F>::min_page);
 
 template <class F>
 constexpr paddr table_base = 0x8000'0000;
@@ -43,15 +44,16 @@ constexpr bool image_is_right() {
     if (!boot::verify(img, test_layout<F>)) return false;
     // a huge page of the identity map translates with its offset
     const auto huge = translate(img, 0x4012'3456);
-    if (!huge || huge->pa != 0x4012'3456 || huge->size == 4096) return false;
-    // kernel text is rx in 4 KiB pages, data rw, both at the usual kernel address
+    constexpr std::uint64_t page = geometry_of<F>::min_page;
+    if (!huge || huge->pa != 0x4012'3456 || huge->size == page) return false;
+    // kernel text is rx in the smallest pages, data rw, both at the usual kernel address
     const auto text = translate(img, ua::kernel_image + 0x1234);
-    if (!text || text->pa != 0x4020'1234 || text->size != 4096 ||
+    if (!text || text->pa != 0x4020'1234 || text->size != page ||
         text->flags != F::effective(rx | global))
         return false;
     if (translate(img, ua::kernel_image + 0x14'0000)->flags != F::effective(rw | global)) return false;
     // holes stay holes
-    if (!translate(img, 0x0900'1000).is(error::not_mapped)) return false;
+    if (!translate(img, 0x0900'0000 + page).is(error::not_mapped)) return false;
     if (!translate(img, ua::kernel_image + 0x20'0000).is(error::not_mapped)) return false;
     // roots are aligned and inside the image
     if (!is_aligned(img.root, F::levels[0].table_align) || img.root < img.base ||
@@ -82,7 +84,8 @@ std::size_t runtime_table_bytes() {
     std::size_t bytes = 0;
     for (const auto* pt : {&low, &high}) {
         if (pt == &high && !F::split_roots) break;
-        for (const auto& [pa, level] : test::reachable_tables(*pt)) bytes += F::levels[level].table_bytes();
+        for (const auto& [pa, level] : test::reachable_tables(*pt))
+            bytes += level == 0 ? geometry_of<F>::root_footprint : F::levels[level].table_bytes();
     }
     return bytes;
 }
@@ -139,14 +142,15 @@ TEMPLATE_LIST_TEST_CASE("adopted boot tables map on at run time and boot frames 
         CHECK(pt.query(0x4012'3456)->pa == 0x4012'3456);
         auto c = pt.cursor();
         // a new mapping next to the boot regions gets its tables from the handler
-        REQUIRE(c.map(0x1000'0000, 0x2000, 4096, rw));
+        constexpr std::uint64_t page = geometry_of<F>::min_page;
+        REQUIRE(c.map(0x1000'0000, 0x2'0000, page, rw));
         CHECK(pool.live_frames() > boot_live);
         // splitting a boot huge page allocates from the handler too
-        REQUIRE(c.unmap_region(0x4000'0000 + huge, 4096));
+        REQUIRE(c.unmap_region(0x4000'0000 + huge, page));
         CHECK(pt.query(0x4000'0000 + huge).is(error::not_mapped));
-        CHECK(pt.query(0x4000'0000 + huge + 4096)->pa == 0x4000'0000 + huge + 4096);
+        CHECK(pt.query(0x4000'0000 + huge + page)->pa == 0x4000'0000 + huge + page);
         // unmapping a whole boot region empties boot tables: they are unlinked, never freed
-        REQUIRE(c.unmap_region(0x0900'0000, 4_KiB));
+        REQUIRE(c.unmap_region(0x0900'0000, page));
         CHECK(pt.query(0x0900'0000).is(error::not_mapped));
         REQUIRE(c.unmap(0x1000'0000));
     }

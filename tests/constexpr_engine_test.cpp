@@ -15,8 +15,11 @@ using arena_table = page_table<F, static_arena<F, Bytes>>;
 
 inline constexpr paddr arena_base = 0x4000'0000;
 
+// Four roots and room for 32 tables of 4 KiB, or 8 of a larger granule.
 template <class F>
-constexpr std::size_t arena_bytes = 4 * F::levels[0].table_bytes() + 32 * 4096;
+constexpr std::size_t arena_bytes =
+    4 * geometry_of<F>::root_footprint +
+    (F::levels[1].table_bytes() > 16384 ? 8 * F::levels[1].table_bytes() : 32 * 4096);
 
 template <class F>
 constexpr bool map_query_split_reclaim() {
@@ -66,7 +69,7 @@ constexpr bool no_memory_changes_nothing() {
     using fx = test::facts<F>;
     // Room for the root, one page's tables and one table more.
     constexpr std::size_t bytes =
-        F::levels[0].table_bytes() + F::levels.size() * F::levels[1].table_bytes();
+        geometry_of<F>::root_footprint + F::levels.size() * F::levels[1].table_bytes();
     using A = static_arena<F, bytes>;
     auto pt = arena_table<F, bytes>::create(A{arena_base});
     if (!pt) return false;

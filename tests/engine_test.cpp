@@ -58,17 +58,18 @@ struct recording_tlb {
 
 TEMPLATE_LIST_TEST_CASE("the seed's example: map a 4 KiB page and query it", "[engine]",
                         all_format_types) {
+    using fx = facts<TestType>;  // (a page of the format: 4, 16 or 64 KiB)
     frame_pool pool(256);
     auto pt = make_table<TestType>(pool);
     CHECK(is_aligned(pt.root_paddr(), TestType::levels[0].table_align));
-    const vaddr va = 0xdead'b000;
-    const paddr pa = 0x2000;
-    CHECK(pt.cursor().map(va, pa, 4096, rw).has_value());
+    const vaddr va = fx::page == 4096 ? 0xdead'b000 : 0xdead'0000;
+    const paddr pa = 2 * fx::page;
+    CHECK(pt.cursor().map(va, pa, fx::page, rw).has_value());
     auto q = pt.query(va + 0x123);
     REQUIRE(q.has_value());
     CHECK(q->pa == pa + 0x123);
     CHECK(q->flags == TestType::effective(rw));
-    CHECK(q->size == 4096);
+    CHECK(q->size == fx::page);
 }
 
 TEMPLATE_LIST_TEST_CASE("map_region with huge pages uses the largest entry at every level",
@@ -159,18 +160,19 @@ TEMPLATE_LIST_TEST_CASE("protect_region on part of the biggest page splits down 
 
 TEMPLATE_LIST_TEST_CASE("tables emptied by unmap are freed at once", "[engine][reclaim]",
                         all_format_types) {
+    constexpr std::uint64_t page = facts<TestType>::page;
     frame_pool pool(256);
     auto pt = make_table<TestType>(pool);
     const auto root_only = pool.live_frames();
     {
         auto c = pt.cursor();
-        REQUIRE(c.map(0x4000'0000, 0x1000'0000, 4096, rw));
-        REQUIRE(c.map(0x4000'1000, 0x1000'1000, 4096, rw));
+        REQUIRE(c.map(0x4000'0000, 0x1000'0000, page, rw));
+        REQUIRE(c.map(0x4000'0000 + page, 0x1000'0000 + page, page, rw));
         CHECK(pool.live_frames() > root_only);
         REQUIRE(c.unmap(0x4000'0000).has_value());
-        auto old = c.unmap(0x4000'1000);
+        auto old = c.unmap(0x4000'0000 + page);
         REQUIRE(old.has_value());
-        CHECK(old->pa == 0x1000'1000);
+        CHECK(old->pa == 0x1000'0000 + page);
         c.flush();
         CHECK(pool.live_frames() == root_only);  // freed at the flush, not at destruction
     }
@@ -323,18 +325,19 @@ TEMPLATE_LIST_TEST_CASE("copy_from shares root entries that the borrower never f
     constexpr std::uint64_t span = TestType::levels[0].span();
     const vaddr kernel = TestType::va_valid(vaddr{0} - span) ? vaddr{0} - span : span;
     auto kernel_pt = make_table<TestType>(pool);
-    REQUIRE(kernel_pt.cursor().map(kernel, 0x8000'0000, 4096, rw | global));
+    constexpr std::uint64_t page = facts<TestType>::page;
+    REQUIRE(kernel_pt.cursor().map(kernel, 0x8000'0000, page, rw | global));
     const auto kernel_frames = pool.live_frames();
     {
         auto user_pt = make_table<TestType>(pool);
         auto c = user_pt.cursor();
-        CHECK(c.copy_from(kernel_pt, kernel + 4096, span).is(error::not_aligned));
+        CHECK(c.copy_from(kernel_pt, kernel + page, span).is(error::not_aligned));
         REQUIRE(c.copy_from(kernel_pt, kernel, span));
         CHECK(user_pt.query(kernel).has_value());
         CHECK(c.copy_from(kernel_pt, kernel, span).is(error::already_mapped));
-        CHECK(c.map(kernel + 8192, 0x9000, 4096, rw).is(error::borrowed_range));
+        CHECK(c.map(kernel + 2 * page, 9 * page, page, rw).is(error::borrowed_range));
         CHECK(c.unmap(kernel).is(error::borrowed_range));
-        REQUIRE(c.map(0x1000, 0x1000, 4096, TestType::accepts(rw | user) ? rw | user : rw));
+        REQUIRE(c.map(page, page, page, TestType::accepts(rw | user) ? rw | user : rw));
     }
     CHECK(pool.live_frames() == kernel_frames);  // the user table freed only its own frames
     CHECK(kernel_pt.query(kernel).has_value());
@@ -376,8 +379,9 @@ TEMPLATE_LIST_TEST_CASE("2048 random maps and unmaps return every frame (the see
         auto c = pt.cursor();
         for (int i = 0; i < 2048; ++i) {
             if (mapped.empty() || rng() % 3 != 0) {
-                const vaddr va = (rng() % (1u << 20)) * 4096;  // 4 GiB window
-                auto r = c.map(va, va & 0xfff'ffff, 4096, rw);
+                constexpr std::uint64_t page = facts<TestType>::page;
+                const vaddr va = (rng() % ((std::uint64_t{1} << 32) / page)) * page;  // 4 GiB
+                auto r = c.map(va, va & 0xfff'ffff, page, rw);
                 if (r) mapped.push_back(va);
                 else CHECK(r.is(error::already_mapped));
             } else {

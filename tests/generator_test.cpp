@@ -31,7 +31,8 @@ constexpr std::uint64_t ram_size = F::va_bits > 32 ? 1_GiB : 16_MiB;
 constexpr recipes::kernel_sections kernel{0x4020'0000, 0x4030'0000, 0x4034'0000, 0x4040'0000};
 template <class F>
 constexpr boot::layout<F> layout_of =
-    recipes::typical_layout<F>(0x8000'0000, 0x4000'0000, ram_size<F>, kernel, 0x0900'0000, 4_KiB);
+    recipes::typical_layout<F>(0x8000'0000, 0x4000'0000, ram_size<F>, kernel, 0x0900'0000,
+                               geometry_of<F>::min_page);
 template <class F>
 constexpr auto image_of = boot::build<layout_of<F>>();
 
@@ -112,7 +113,8 @@ TEMPLATE_LIST_TEST_CASE("the decoder reads the layout's regions back from the ta
     // tables per level add up to the image
     std::size_t bytes = 0;
     for (std::size_t l = 0; l < d.tables_per_level.size(); ++l)
-        bytes += d.tables_per_level[l] * F::levels[l].table_bytes();
+        bytes += d.tables_per_level[l] *
+                 (l == 0 ? geometry_of<F>::root_footprint : F::levels[l].table_bytes());
     CHECK(bytes == img.bytes);
     // merge ranges of every size back into regions: contiguous va and pa, equal flags
     std::vector<gen::mapped_range> merged;

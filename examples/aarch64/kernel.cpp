@@ -1,6 +1,8 @@
-// examples/aarch64/kernel.cpp: the AArch64 test kernel (QEMU virt, -cpu max), 4 KiB granule,
-// at EL1 (EL1&0 regime, TTBR0_EL1 + TTBR1_EL1) or, with -DPTGEN_KERNEL_EL2, at EL2 (HCR_EL2.E2H
-// = 0, TTBR0_EL2). Boots on compile-time tables, then runs kernel::run_checks.
+// examples/aarch64/kernel.cpp: the AArch64 test kernel (QEMU virt, -cpu max), at EL1 (EL1&0
+// regime, TTBR0_EL1 + TTBR1_EL1) or, with -DPTGEN_KERNEL_EL2, at EL2 (HCR_EL2.E2H = 0,
+// TTBR0_EL2); the granule (-DPTGEN_KERNEL_GRANULE_SHIFT=12, 14, 16) and the VA size
+// (-DPTGEN_KERNEL_VA_BITS, 48 by default) chosen by the build. Boots on compile-time tables, then
+// runs kernel::run_checks.
 #include <cstdint>
 
 #include <ptgen/boot.hpp>
@@ -23,23 +25,34 @@ using namespace ptgen::literals;
 
 namespace {
 
+#if !defined(PTGEN_KERNEL_GRANULE_SHIFT)
+#define PTGEN_KERNEL_GRANULE_SHIFT 12
+#endif
+#if !defined(PTGEN_KERNEL_VA_BITS)
+#define PTGEN_KERNEL_VA_BITS 48
+#endif
 #if defined(PTGEN_KERNEL_EL2)
-using format = ptgen::aarch64::stage1_4k_el2;
+using format = ptgen::aarch64::stage1_el2<PTGEN_KERNEL_GRANULE_SHIFT, PTGEN_KERNEL_VA_BITS>;
 using tlb_policy = ptgen::aarch64::el2_tlb;
 #else
-using format = ptgen::aarch64::stage1_4k_el1;
+using format = ptgen::aarch64::stage1_el1<PTGEN_KERNEL_GRANULE_SHIFT, PTGEN_KERNEL_VA_BITS>;
 using tlb_policy = ptgen::aarch64::el1_tlb;
 #endif
 
+// The smallest block of the granule (2 MiB, 32 MiB, 512 MiB): the run-time huge page. A 512 MiB
+// one needs 512 MiB-aligned free RAM: the 64 KiB kernels run with -m 1G.
+constexpr std::uint64_t block_size = ptgen::geometry_of<format>::span(ptgen::geometry_of<format>::last - 1);
 constexpr ptgen::paddr ram_base = 0x4000'0000;
-constexpr std::uint64_t ram_size = 128_MiB;  // qemu -m 128M
+constexpr std::uint64_t ram_size = block_size > 128_MiB ? 1_GiB : 128_MiB;  // qemu -m
+static_assert(ram_size / kernel::frame_pool::frame <= kernel::frame_pool::max_frames,
+              "the frame pool's bitmap covers all RAM (PTGEN_KERNEL_MAX_FRAMES)");
 constexpr ptgen::paddr kernel_pa = 0x4020'0000;
 // EL1: the TTBR1 half at Linux's KIMAGE_VADDR; EL2 (one range): the recipes' usual address.
 constexpr ptgen::vaddr kernel_half = ptgen::recipes::usual_addresses<format>::kernel_image;
 constexpr ptgen::paddr uart_base = 0x0900'0000;  // PL011
 
 // The boot layout: RAM identity-mapped (huge pages), the kernel image and its boot tables again
-// in the kernel half (4 KiB pages), the UART.
+// in the kernel half (pages of one granule), the UART.
 // After the kernel half, a 64 KiB guard region (no access) that kernel_checks.hpp probes.
 constexpr ptgen::boot::layout<format> layout{
     .table_base = 0x4040'0000,
@@ -49,7 +62,7 @@ constexpr ptgen::boot::layout<format> layout{
             .small_pages(),
         // a guard right after it: the next 64 KiB of RAM, mapped without access
         ptgen::boot::guard(kernel_half + 4_MiB, kernel_pa + 4_MiB, 64_KiB, "guard"),
-        ptgen::boot::device_window(uart_base, 4_KiB, "uart"),
+        ptgen::boot::device_window(uart_base, ptgen::geometry_of<format>::min_page, "uart"),
     }};
 constexpr auto built = ptgen::boot::build<layout>();
 static_assert(ptgen::boot::verify(built, layout));
@@ -84,7 +97,7 @@ struct kernel_description {
     static constexpr ptgen::paddr kernel_half_pa = kernel_pa;
     static constexpr ptgen::vaddr test_va = 0x10'0000'0000;
     static constexpr ptgen::vaddr huge_va = 0x10'4000'0000;
-    static constexpr std::uint64_t huge_size = 2_MiB;
+    static constexpr std::uint64_t huge_size = block_size;
     static ptgen::paddr pool_base() {
         return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 2_MiB - 1) & ~(2_MiB - 1);
     }

@@ -12,7 +12,12 @@ namespace kernel {
 
 class frame_pool {
 public:
-    static constexpr std::size_t max_frames = 32768;  // 128 MiB of 4 KiB frames
+    // 128 MiB of 4 KiB frames, unless the kernel's build says more (-DPTGEN_KERNEL_MAX_FRAMES).
+#if defined(PTGEN_KERNEL_MAX_FRAMES)
+    static constexpr std::size_t max_frames = PTGEN_KERNEL_MAX_FRAMES;
+#else
+    static constexpr std::size_t max_frames = 32768;
+#endif
     static constexpr std::uint64_t frame = 4096;
 
     constexpr frame_pool() = default;
@@ -70,7 +75,7 @@ private:
     std::size_t count_ = 0;
     std::size_t live_ = 0;
     std::uint64_t used_[max_frames / 64]{};
-    ptgen::table_meta meta_[max_frames]{};  // 128 KiB beside 128 MiB of frames
+    ptgen::table_meta meta_[max_frames]{};  // 4 bytes per frame: 128 KiB beside 128 MiB
 };
 
 // The seed's PagingHandler over a frame_pool (a small handle: page tables copy it).

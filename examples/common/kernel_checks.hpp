@@ -90,14 +90,18 @@ template <class K>
                                     typename K::tlb{});
     auto c = pt.cursor();
     const ptgen::vaddr va = K::test_va;
-    std::uint64_t frame_align = 4096;
+    // One page of the format (a granule of 4, 16 or 64 KiB), in frames of the pool.
+    constexpr std::uint64_t page = ptgen::geometry_of<F>::min_page;
+    constexpr std::size_t page_frames = std::size_t(page / frame_pool::frame);
+    std::uint64_t frame_align = page;
     if constexpr (requires { K::data_frame_align; }) frame_align = K::data_frame_align;
-    const ptgen::paddr a = *pool.alloc(1, frame_align), b = *pool.alloc(1, frame_align),
-                       x = *pool.alloc(1, frame_align);
+    const ptgen::paddr a = *pool.alloc(page_frames, frame_align),
+                       b = *pool.alloc(page_frames, frame_align),
+                       x = *pool.alloc(page_frames, frame_align);
     word(a) = 0xaaaa'0000'0000'000a;
     word(b) = 0xbbbb'0000'0000'000b;
 
-    ok = bool(c.map(va, a, 4_KiB, ptgen::rw));
+    ok = bool(c.map(va, a, page, ptgen::rw));
     c.flush();
     ok = ok && pt.query(va) && pt.query(va)->pa == a;
     ok = ok && load_ok(va, 0xaaaa'0000'0000'000a) && store_ok(va + 8, 0x1234'5678) &&
@@ -146,7 +150,7 @@ template <class K>
     ok = bool(c.protect(va, ptgen::no_access));
     c.flush();
     const auto parked = pt.query(va + 16);
-    ok = ok && parked && parked->pa == held + 16 && parked->size == 4_KiB &&
+    ok = ok && parked && parked->pa == held + 16 && parked->size == page &&
          !ptgen::grants_access(parked->flags);
     ok = ok && load_faults(va + 16) && store_faults(va + 16, 0x7777) && word(held + 16) == 0x5555;
     ok = ok && bool(c.protect(va, ptgen::rw));
@@ -154,9 +158,9 @@ template <class K>
     ok = ok && load_ok(va + 16, 0x5555) && store_ok(va + 16, 0x5556) && word(held + 16) == 0x5556;
     t.check(ok, "no access: the page faults on read and write, keeps its frame; protected back, same data");
 
-    const ptgen::vaddr xva = va + 0x10000;
+    const ptgen::vaddr xva = va + 0x10000 * (page > 0x10000 ? 2 : 1);  // another page
     arch::write_return_instruction(x);
-    ok = bool(c.map(xva, x, 4_KiB, ptgen::rx));
+    ok = bool(c.map(xva, x, page, ptgen::rx));
     c.flush();
     ok = ok && execute_ok(xva);
     t.check(ok, "execute: code in an rx page runs");
@@ -187,7 +191,7 @@ template <class K>
 
     const std::uint64_t huge = K::huge_size, half = huge / 2;
     const ptgen::vaddr hva = K::huge_va;
-    const auto hpa = pool.alloc(std::size_t(huge / 4096), huge);
+    const auto hpa = pool.alloc(std::size_t(huge / frame_pool::frame), huge);
     ok = bool(hpa);
     const ptgen::paddr h = ok ? *hpa : 0;
     const std::uint64_t offsets[] = {0, 0x1238, half - 8, half, half + 0x2348, huge - 8};
@@ -203,8 +207,8 @@ template <class K>
     ok = ok && store_ok(hva, 0x4855'4745'0000'0000) && store_ok(hva + half, 0x4855'4745'0000'0000 | half);
     ok = ok && bool(c.protect_region(hva, half, ptgen::r));
     c.flush();
-    ok = ok && pt.query(hva) && pt.query(hva)->size == 4096 && pt.query(hva + half) &&
-         pt.query(hva + half)->size == 4096 && pt.query(hva + half)->pa == h + half;
+    ok = ok && pt.query(hva) && pt.query(hva)->size == page && pt.query(hva + half) &&
+         pt.query(hva + half)->size == page && pt.query(hva + half)->pa == h + half;
     ok = ok && store_faults(hva + 0x1238, 1) && store_ok(hva + half + 0x2348, 0x5e11);
     ok = ok && load_ok(hva + half + 0x2348, 0x5e11) && word(h + half + 0x2348) == 0x5e11;
     for (std::uint64_t off : {std::uint64_t{0}, std::uint64_t{0x1238}, half - 8, half, huge - 8})
@@ -248,11 +252,11 @@ template <class K>
         for (std::size_t i = 0; i < F::levels[ptgen::geometry_of<F>::last].entries(); ++i)
             stale[i] = F::encode_leaf(a, ptgen::rw, ptgen::geometry_of<F>::last);
     }
-    for (std::uint64_t off : offsets) ok = ok && load_ok(hva + off, word(h + off)) && word(h + off) != word(a + (off & 4095));
+    for (std::uint64_t off : offsets) ok = ok && load_ok(hva + off, word(h + off)) && word(h + off) != word(a + (off & (page - 1)));
     ok = ok && store_ok(hva + half + 8, 0xc011'a95e) && word(h + half + 8) == 0xc011'a95e;
     t.check(ok, "collapse: the split huge page made whole again reads and writes its frames through one leaf");
 
-    const std::size_t data_frames = 3 + (hpa ? std::size_t(huge / 4096) : 0);
+    const std::size_t data_frames = 3 * page_frames + (hpa ? std::size_t(huge / frame_pool::frame) : 0);
     ok = bool(c.unmap_region(hva, huge));
     c.flush();
     ok = ok && load_faults(hva + half) && pool.live() == data_frames;
@@ -278,7 +282,7 @@ template <class K>
     const std::uint64_t t1 = arch::instructions();
     const std::uint64_t runtime_instructions = t1 - t0;
     const auto bytes_of = [](const runtime_table& rt) {
-        std::size_t bytes = F::levels[0].table_bytes();
+        std::size_t bytes = ptgen::geometry_of<F>::root_footprint;
         rt.walk(~std::size_t{0}, [&](const auto& e) {
             if (e.kind == ptgen::entry_kind::table) bytes += F::levels[e.level + 1].table_bytes();
         });

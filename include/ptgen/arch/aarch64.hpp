@@ -1,225 +1,65 @@
-// ptgen/arch/aarch64.hpp: AArch64 VMSAv8-64 stage 1 translation tables, 4 KiB granule, 48-bit VA.
-// Reference: Arm Architecture Reference Manual for A-profile, DDI 0487 issue K.a:
-// D8.3 "Translation table descriptor formats" (D8.3.1.1 table descriptors, D8.3.1.2 block and
-// page descriptors), D8.4.1.2 "Stage 1 Direct permissions", D8.6 "Memory region attributes",
-// and the register descriptions of MAIR_ELx, TCR_EL1, TCR_EL2, TTBR0_ELx and SCTLR_ELx.
-// (Older issues number the same sections D4.3-D4.5 or D5.3-D5.5.)
+// ptgen/arch/aarch64.hpp: AArch64 VMSAv8-64 stage 1 formats, EL1&0 and EL2 regimes, with the
+// 4 KiB, 16 KiB or 64 KiB granule and a VA size of 25 to 48 bits (the descriptor codec is in
+// aarch64_stage1.hpp, the system register fields in aarch64_registers.hpp).
+// Reference: Arm Architecture Reference Manual for A-profile, DDI 0487 issue K.a, the register
+// descriptions of TCR_EL1, TCR_EL2, TTBR0_EL1, TTBR1_EL1 and TTBR0_EL2, and D8.2.4 (the VA ranges
+// of TTBR0 and TTBR1).
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
-#include "../core/field.hpp"
-#include "../core/format.hpp"
 #include "aarch64_registers.hpp"
+#include "aarch64_stage1.hpp"
 
 namespace ptgen::aarch64 {
 
-// Descriptor bits, D8.3.1 (Table D8-48 descriptor type, Table D8-50 table descriptor fields,
-// Table D8-52 stage 1 block and page descriptor fields). FEAT_LPA2 is not used (TCR.DS = 0),
-// so bits 49:48 are RES0 and bits 9:8 hold SH.
-namespace desc {
-inline constexpr std::uint64_t valid = bit<0>;         // D8.3: bit[0], 0 = invalid
-inline constexpr std::uint64_t table = bit<1>;         // D8.3: bit[1], table (levels 0-2), page (3)
-inline constexpr std::uint64_t type_block = 0b01;      // D8.3 Table D8-48: levels 1-2 only here
-inline constexpr std::uint64_t type_table = 0b11;      // D8.3 Table D8-48: levels 0-2
-inline constexpr std::uint64_t type_page = 0b11;       // D8.3 Table D8-48: level 3
-using AttrIndx = field<4, 2>;                          // D8.3.1.2: MAIR_ELx attribute index
-inline constexpr std::uint64_t NS = bit<5>;            // D8.3.1.2: non-secure (unused: 0)
-inline constexpr std::uint64_t AP1 = bit<6>;           // D8.3.1.2: AP[1], EL0 access (RES1 at EL2)
-inline constexpr std::uint64_t AP2 = bit<7>;           // D8.3.1.2: AP[2], read-only
-using SH = field<9, 8>;                                // D8.3.1.2: shareability
-inline constexpr std::uint64_t sh_inner = 0b11;        // D8.6: Inner Shareable
-inline constexpr std::uint64_t AF = bit<10>;           // D8.3.1.2: access flag
-inline constexpr std::uint64_t nG = bit<11>;           // D8.3.1.2: not global (RES0 at EL2)
-using OA = field<47, 12>;  // D8.3.1: output address / next-level table address, kept in place
-inline constexpr std::uint64_t contiguous = bit<52>;   // D8.3.1.2 (unused: 0)
-inline constexpr std::uint64_t PXN = bit<53>;          // D8.3.1.2: privileged XN (EL1&0)
-inline constexpr std::uint64_t UXN = bit<54>;          // D8.3.1.2: unprivileged XN (EL1&0)
-inline constexpr std::uint64_t XN = bit<54>;           // D8.3.1.2: XN (one-EL regimes)
-using SW = field<58, 55>;                              // D8.3.1.2: reserved for software use
-inline constexpr std::uint64_t SW55 = bit<SW::lo>;     // SW's low bit: ptgen's no-access mark
-}  // namespace desc
-
-// MAIR_ELx attribute encodings (D8.6, MAIR_ELx Attr<n> in bits 8n+7:8n) and the index each flag
-// selects.
-namespace mair_attr {
-template <unsigned N>
-using Attr = field<8 * N + 7, 8 * N>;
-inline constexpr std::uint64_t device_nGnRE = 0x04;  // Device-nGnRE
-inline constexpr std::uint64_t normal_wb = 0xff;     // Normal, inner/outer WB non-transient RW-alloc
-inline constexpr std::uint64_t normal_nc = 0x44;     // Normal, inner/outer non-cacheable
-inline constexpr unsigned device_index = 0;          // flags::device
-inline constexpr unsigned normal_index = 1;          // default memory
-inline constexpr unsigned uncached_index = 2;        // flags::uncached
-}  // namespace mair_attr
-
-
-// Which stage 1 translation regime the tables serve.
-enum class regime : unsigned char {
-    el1_el0,  // EL1&0: two privilege levels, ASIDs, TTBR0_EL1 and TTBR1_EL1
-    el2,      // EL2 with HCR_EL2.E2H = 0: one privilege level, no ASID, TTBR0_EL2 only
-};
-
-// The codec shared by both regimes. 4 levels (D8.2, 4 KiB granule, 48-bit input address):
-// level 0 indexes VA[47:39] and holds tables only, level 1 maps 1 GiB blocks, level 2 2 MiB
-// blocks, level 3 4 KiB pages; every table is 512 x 8 bytes, 4 KiB aligned.
-//
-// Every leaf is written with AF = 1 (no access-flag fault, TCR.HA not needed), Contiguous = 0,
-// NS = 0. Memory type through AttrIndx (see `mair`): device = Device-nGnRE, uncached = Normal
-// non-cacheable, otherwise Normal write-back. SH = Inner Shareable for Normal memory; for Device
-// memory SH is 0b00, as the field is ignored there (D8.6: Device memory is Outer Shareable).
-//
-// Flags the format widens (effective()):
-// - read: a valid descriptor always grants PrivRead (D8.4.1.2.1 Tables D8-62 and D8-63): there
-//   is no write-only or execute-only encoding (FEAT_S1PIE is not used). PSTATE.PAN may still
-//   deny EL1 access to user pages at run time; that is a CPU state, not an entry property.
-// - EL1&0, user: an EL0 page is accessible at EL1 with the same read/write permission (AP[1]
-//   only adds EL0 access), and is never executable at EL1 (PXN is set; D8.4.1.2.3 also removes
-//   PrivExecute from any EL0-writable page). flags::execute on a user page means EL0 execute.
-// - EL2: user is refused (no EL0 in this regime, AP[1] is RES1); every entry is global (nG is
-//   RES0, there is no ASID), so effective() adds global.
-//
-// A no-access leaf (no AP encoding has no access) is the block or page descriptor with bit[0] = 0
-// and software bit 55 set: D8.3 (Table D8-48), bit[0] = 0 is invalid (a Translation fault) and
-// bits[63:1] are IGNORED: they keep the output address, bit[1] (block/page), the attributes.
-template <regime R>
-struct stage1_4k {
-    using entry_type = std::uint64_t;
-    static constexpr bool two_privilege_levels = R == regime::el1_el0;
-    static constexpr unsigned va_bits = 48;  // T0SZ (and T1SZ) = 16
-    static constexpr unsigned pa_bits = 48;  // D8.3.1: OA[47:12], FEAT_LPA2 not used
-
-    // Level 0 (no block with the 4 KiB granule without LPA2), 1 (1 GiB blocks), 2 (2 MiB
-    // blocks), 3 (4 KiB pages).
-    static constexpr auto levels = radix_levels<va_bits, 12, 8>(1);
-    static constexpr unsigned last_level = 3;
-
-    // EL1&0: the TTBR0 region is [0, 2^48) and the TTBR1 region is [2^64 - 2^48, 2^64) (T0SZ =
-    // T1SZ = 16): bits 63:48 all zero or all one. One table may serve either TTBR. EL2 without
-    // E2H has one VA range, translated through TTBR0_EL2: bits 63:48 must be zero.
-    static constexpr bool va_valid(vaddr va) noexcept {
-        const std::uint64_t top = va >> va_bits;
-        if constexpr (two_privilege_levels) return top == 0 || top == 0xffff;
-        else return top == 0;
-    }
-
-    static constexpr bool accepts(flags f) noexcept {
-        if constexpr (two_privilege_levels) return flags_well_formed(f);
-        else return flags_well_formed(f) && !has(f, flags::user);
-    }
-    static constexpr flags effective(flags f) noexcept {
-        if (grants_access(f)) f |= flags::read;
-        if constexpr (!two_privilege_levels) f |= flags::global;
-        return f;
-    }
-
-    // D8.3 Table D8-48. bits[1:0] = 0b01 is a block at levels 1 and 2; at level 0 (4 KiB granule,
-    // no LPA2) it faults, and at level 3 it is reserved and treated as invalid: empty there.
-    // bit[0] = 0 is empty, or a no-access leaf where blocks or pages are allowed.
-    static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
-        if (e & desc::valid) [[likely]] {
-            if (level == last_level) return (e & desc::table) ? entry_kind::leaf : entry_kind::empty;
-            if (e & desc::table) return entry_kind::table;
-            return levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
-        }
-        return (e & no_access_mark) && levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
-    }
-    // D8.3.1.1: NLTA[47:12]; D8.3.1.2: OA[47:30] (level 1 block), [47:21] (level 2), [47:12].
-    static constexpr paddr address(entry_type e, unsigned level) noexcept {
-        const bool block = level < last_level && !(e & desc::table);  // (valid or no-access)
-        return e & output_mask(block ? level : last_level);
-    }
-    static constexpr flags leaf_flags(entry_type e, unsigned) noexcept {
-        flags f = flags::read;
-        if (!(e & desc::AP2)) f |= flags::write;
-        const unsigned index = unsigned(desc::AttrIndx::get(e));
-        if (index == mair_attr::device_index) f |= flags::device;
-        if (index == mair_attr::uncached_index) f |= flags::uncached;
-        if constexpr (two_privilege_levels) {
-            const bool user = (e & desc::AP1) != 0;
-            if (user) f |= flags::user;
-            if (!(e & (user ? desc::UXN : desc::PXN))) f |= flags::execute;
-            if (!(e & desc::nG)) f |= flags::global;
-        } else {
-            if (!(e & desc::XN)) f |= flags::execute;
-            f |= flags::global;
-        }
-        if (!(e & desc::valid)) f &= ~permission_bits;  // a no-access leaf
-        return f;
-    }
-    // D8.3.1.1: next-level attributes (PXNTable, UXNTable, APTable, NSTable) are left 0, so a
-    // table never limits what its leaves grant.
-    static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
-        return (pa & desc::OA::mask) | desc::type_table;
-    }
-    [[gnu::always_inline]]  // (g++ kept it a call in the single-page map: 8 % of its time)
-    static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
-        f = effective(f);
-        entry_type e = (pa & output_mask(level)) | desc::AF |
-                       (level == last_level ? desc::type_page : desc::type_block);
-        unsigned index = mair_attr::normal_index;
-        if (has(f, flags::device)) index = mair_attr::device_index;
-        if (has(f, flags::uncached)) index = mair_attr::uncached_index;
-        e |= desc::AttrIndx::encode(index);
-        if (!has(f, flags::device)) e |= desc::SH::encode(desc::sh_inner);
-        if (!has(f, flags::write)) e |= desc::AP2;
-        if constexpr (two_privilege_levels) {
-            if (has(f, flags::user)) {
-                e |= desc::AP1 | desc::PXN;                       // EL0 page: never EL1 code
-                if (!has(f, flags::execute)) e |= desc::UXN;
-            } else {
-                e |= desc::UXN;                                   // EL1 page: never EL0 code
-                if (!has(f, flags::execute)) e |= desc::PXN;
-            }
-            if (!has(f, flags::global)) e |= desc::nG;
-        } else {
-            e |= desc::AP1;                                       // RES1 (D8.4.1.2.1)
-            if (!has(f, flags::execute)) e |= desc::XN;
-        }
-        if (!grants_access(f)) e = (e & ~desc::valid) | no_access_mark;
-        return e;
-    }
-    static constexpr entry_type no_access_mark = desc::SW55;
-
-    // MAIR_ELx: Attr0 = Device-nGnRE, Attr1 = Normal WB, Attr2 = Normal NC (see mair_attr).
-    static constexpr std::uint64_t mair =
-        mair_attr::Attr<mair_attr::device_index>::encode(mair_attr::device_nGnRE) |
-        mair_attr::Attr<mair_attr::normal_index>::encode(mair_attr::normal_wb) |
-        mair_attr::Attr<mair_attr::uncached_index>::encode(mair_attr::normal_nc);
-    // SCTLR_ELx: set M, C, I to turn on translation and caches; clear WXN (bit 19, "write
-    // implies XN"), which would make every writable page execute-never whatever the tables say.
-    // Write SCTLR_ELx = (SCTLR_ELx | sctlr_set) & ~sctlr_clear, then ISB.
-    static constexpr std::uint64_t sctlr_mmu_bits = sctlr::M | sctlr::C | sctlr::I;
-    static constexpr std::uint64_t sctlr_set = sctlr_mmu_bits;
-    static constexpr std::uint64_t sctlr_clear = sctlr::WXN;
-
-  private:
-    static constexpr std::uint64_t output_mask(unsigned level) noexcept {
-        return desc::OA::mask & ~low_mask(levels[level].shift);
-    }
+// "aarch64-<granule>k[-<va>bit][-pa<pa>]-el<n>": the 48-bit / 48-bit forms keep the short names.
+template <unsigned GranuleShift, unsigned VaBits, unsigned PaBits, unsigned El>
+struct format_name {
+    static constexpr auto text = [] {
+        std::array<char, 32> s{};
+        std::size_t n = 0;
+        const auto put = [&](const char* t) { while (*t) s[n++] = *t++; };
+        const auto num = [&](unsigned v) {
+            char d[4]{};
+            int k = 0;
+            do d[k++] = char('0' + v % 10); while ((v /= 10) != 0);
+            while (k) s[n++] = d[--k];
+        };
+        put("aarch64-");
+        num(1u << (GranuleShift - 10));
+        put("k");
+        if (VaBits != 48) { put("-"); num(VaBits); put("bit"); }
+        if (PaBits != 48) { put("-pa"); num(PaBits); }
+        put(El == 1 ? "-el1" : "-el2");
+        return s;
+    }();
 };
 
 // EL1&0 regime (a kernel at EL1, user space at EL0): TTBR0_EL1 / TTBR1_EL1, TCR_EL1, MAIR_EL1.
-struct stage1_4k_el1 : stage1_4k<regime::el1_el0> {
-    static constexpr const char* name = "aarch64-4k-el1";
+template <unsigned GranuleShift = 12, unsigned VaBits = 48, unsigned PaBits = 48>
+struct stage1_el1 : stage1<regime::el1_el0, GranuleShift, VaBits, PaBits> {
+    using base = stage1<regime::el1_el0, GranuleShift, VaBits, PaBits>;
+    static constexpr const char* name = format_name<GranuleShift, VaBits, PaBits, 1>::text.data();
 
-    // TTBR0_EL1 / TTBR1_EL1: BADDR in bits 47:1 (the root is 4 KiB aligned), ASID in 63:48,
-    // CnP (bit 0) = 0. With TCR_EL1.AS = 0 only ASID[7:0] is used, and with TCR_EL1.A1 = 0 the
-    // ASID comes from TTBR0_EL1 (the value in TTBR1_EL1 is ignored).
+    // TTBR0_EL1 / TTBR1_EL1: BADDR in bits 47:1 (the root is at least 64-byte aligned), ASID in
+    // 63:48, CnP (bit 0) = 0. With TCR_EL1.AS = 0 only ASID[7:0] is used, and with TCR_EL1.A1 = 0
+    // the ASID comes from TTBR0_EL1 (the value in TTBR1_EL1 is ignored).
     static constexpr std::uint64_t ttbr(paddr root, std::uint16_t asid = 0) noexcept {
         return ttbr_reg::ASID::encode(asid) | (root & ttbr_reg::BADDR::mask);
     }
-    // TCR_EL1: T0SZ = T1SZ = 16 (48-bit halves), 4 KiB granules (TG0 = 0b00, TG1 = 0b10), walks
-    // Inner Shareable and write-back write-allocate at both cache levels, IPS = 48 bits.
-    // EPD0 = EPD1 = 0 (both halves walk), A1 = 0, AS = 0 (8-bit ASID), TBI0 = TBI1 = 0, HA = HD = 0.
+    // TCR_EL1: T0SZ = T1SZ = 64 - VaBits, TG0 / TG1 for the granule, walks Inner Shareable and
+    // write-back write-allocate at both cache levels, IPS from PaBits. EPD0 = EPD1 = 0 (both
+    // halves walk), A1 = 0, AS = 0 (8-bit ASID), TBI0 = TBI1 = 0, HA = HD = 0.
     static constexpr std::uint64_t tcr_el1 =
-        tcr::T0SZ::encode(64 - va_bits) | tcr::IRGN0::encode(tcr::wbwa) |
+        tcr::T0SZ::encode(64 - VaBits) | tcr::IRGN0::encode(tcr::wbwa) |
         tcr::ORGN0::encode(tcr::wbwa) | tcr::SH0::encode(tcr::inner_shareable) |
-        tcr::TG0::encode(tcr::tg0_4k) | tcr::T1SZ::encode(64 - va_bits) |
+        tcr::TG0::encode(tcr::tg0_for(GranuleShift)) | tcr::T1SZ::encode(64 - VaBits) |
         tcr::IRGN1::encode(tcr::wbwa) | tcr::ORGN1::encode(tcr::wbwa) |
-        tcr::SH1::encode(tcr::inner_shareable) | tcr::TG1::encode(tcr::tg1_4k) |
-        tcr::IPS::encode(tcr::size_48bit);
+        tcr::SH1::encode(tcr::inner_shareable) | tcr::TG1::encode(tcr::tg1_for(GranuleShift)) |
+        tcr::IPS::encode(tcr::size_for(PaBits));
 
     // Boot: TTBR0_EL1 walks the low half, TTBR1_EL1 the high half (D8.2.4): one root each.
     static constexpr bool split_roots = true;
@@ -233,25 +73,28 @@ struct stage1_4k_el1 : stage1_4k<regime::el1_el0> {
         }
     };
     static constexpr registers boot_registers(paddr low, paddr high) noexcept {
-        return {ttbr(low), ttbr(high), tcr_el1, mair, sctlr_set, sctlr_clear};
+        return {ttbr(low), ttbr(high), tcr_el1, base::mair, base::sctlr_set, base::sctlr_clear};
     }
 };
 
 // EL2 regime without VHE (HCR_EL2.E2H = 0), the Rust crate's arm-el2: TTBR0_EL2, TCR_EL2,
 // MAIR_EL2. A hypervisor's own tables; no EL0, no ASID, one VA range.
-struct stage1_4k_el2 : stage1_4k<regime::el2> {
-    static constexpr const char* name = "aarch64-4k-el2";
+template <unsigned GranuleShift = 12, unsigned VaBits = 48, unsigned PaBits = 48>
+struct stage1_el2 : stage1<regime::el2, GranuleShift, VaBits, PaBits> {
+    using base = stage1<regime::el2, GranuleShift, VaBits, PaBits>;
+    static constexpr const char* name = format_name<GranuleShift, VaBits, PaBits, 2>::text.data();
 
     // TTBR0_EL2: BADDR in bits 47:1, CnP = 0; there is no ASID field when E2H = 0.
     static constexpr std::uint64_t ttbr(paddr root) noexcept {
         return root & ttbr_reg::BADDR::mask;
     }
-    // TCR_EL2 (E2H = 0): T0SZ = 16, TG0 = 4 KiB, walks Inner Shareable write-back write-allocate,
-    // PS = 48 bits, bits 31 and 23 RES1, TBI = 0, HA = HD = 0.
+    // TCR_EL2 (E2H = 0): T0SZ = 64 - VaBits, TG0 for the granule, walks Inner Shareable
+    // write-back write-allocate, PS from PaBits, bits 31 and 23 RES1, TBI = 0, HA = HD = 0.
     static constexpr std::uint64_t tcr_el2 =
-        tcr::T0SZ::encode(64 - va_bits) | tcr::IRGN0::encode(tcr::wbwa) |
+        tcr::T0SZ::encode(64 - VaBits) | tcr::IRGN0::encode(tcr::wbwa) |
         tcr::ORGN0::encode(tcr::wbwa) | tcr::SH0::encode(tcr::inner_shareable) |
-        tcr::TG0::encode(tcr::tg0_4k) | tcr::PS::encode(tcr::size_48bit) | tcr::el2_res1;
+        tcr::TG0::encode(tcr::tg0_for(GranuleShift)) | tcr::PS::encode(tcr::size_for(PaBits)) |
+        tcr::el2_res1;
 
     // Boot: one root in TTBR0_EL2 (no high half without VHE).
     static constexpr bool split_roots = false;
@@ -264,8 +107,16 @@ struct stage1_4k_el2 : stage1_4k<regime::el2> {
         }
     };
     static constexpr registers boot_registers(paddr root, paddr) noexcept {
-        return {ttbr(root), tcr_el2, mair, sctlr_set, sctlr_clear};
+        return {ttbr(root), tcr_el2, base::mair, base::sctlr_set, base::sctlr_clear};
     }
 };
+
+// The seed's formats (4 KiB granule, 48-bit VA and PA), and the other granules.
+using stage1_4k_el1 = stage1_el1<12>;
+using stage1_4k_el2 = stage1_el2<12>;
+using stage1_16k_el1 = stage1_el1<14>;  // 48 bits: 4 levels, a 2-entry root
+using stage1_16k_el2 = stage1_el2<14>;
+using stage1_64k_el1 = stage1_el1<16>;  // 48 bits: 3 levels, a 64-entry root
+using stage1_64k_el2 = stage1_el2<16>;
 
 }  // namespace ptgen::aarch64

@@ -34,9 +34,19 @@ using TG1 = field<31, 30>;    // TCR_EL1: TTBR1 granule: 0b10 = 4 KiB
 using IPS = field<34, 32>;    // TCR_EL1: intermediate physical address size
 inline constexpr std::uint64_t wbwa = 0b01;           // IRGN/ORGN: write-back, write-allocate
 inline constexpr std::uint64_t inner_shareable = 0b11;
-inline constexpr std::uint64_t tg0_4k = 0b00;
-inline constexpr std::uint64_t tg1_4k = 0b10;
-inline constexpr std::uint64_t size_48bit = 0b101;    // IPS/PS: 48 bits, 256 TiB
+// TG0: 0b00 = 4 KiB, 0b10 = 16 KiB, 0b01 = 64 KiB; TG1: 0b10 = 4 KiB, 0b01 = 16 KiB, 0b11 =
+// 64 KiB (the two fields encode the granules differently).
+constexpr std::uint64_t tg0_for(unsigned granule_shift) noexcept {
+    return granule_shift == 12 ? 0b00 : granule_shift == 14 ? 0b10 : 0b01;
+}
+constexpr std::uint64_t tg1_for(unsigned granule_shift) noexcept {
+    return granule_shift == 12 ? 0b10 : granule_shift == 14 ? 0b01 : 0b11;
+}
+// IPS / PS: 0b000 = 32 bits, 0b001 = 36, 0b010 = 40, 0b011 = 42, 0b100 = 44, 0b101 = 48.
+constexpr std::uint64_t size_for(unsigned pa_bits) noexcept {
+    return pa_bits <= 32 ? 0 : pa_bits <= 36 ? 1 : pa_bits <= 40 ? 2 : pa_bits <= 42 ? 3
+           : pa_bits <= 44 ? 4 : 5;
+}
 inline constexpr std::uint64_t el2_res1 = bit<31> | bit<23>;
 }  // namespace tcr
 

@@ -122,7 +122,7 @@ constexpr bool map_layout(const layout<F>& l, Arena& a, paddr& root, paddr& high
 template <page_table_format F>
 constexpr std::size_t table_bytes_of(const layout<F>& l) {
     if (!check_layout(l)) return 0;
-    std::size_t bytes = (F::split_roots ? 2 : 1) * F::levels[0].table_bytes();
+    std::size_t bytes = (F::split_roots ? 2 : 1) * geometry_of<F>::root_footprint;
     for (unsigned level = 1; level < F::levels.size(); ++level)
         bytes += tables_at_level(l, level) * F::levels[level].table_bytes();
     return bytes;

@@ -110,6 +110,12 @@ struct geometry_of {
     static constexpr vaddr high_half_base =
         ~low_mask(F::levels[0].shift + F::levels[0].index_bits);
 
+    // The bytes a root takes in an arena: its size, or its alignment when that is larger (a
+    // 16-byte AArch64 root must be 64-byte aligned).
+    static constexpr std::size_t root_footprint =
+        F::levels[0].table_align > F::levels[0].table_bytes() ? F::levels[0].table_align
+                                                                : F::levels[0].table_bytes();
+
     static constexpr bool pa_valid(paddr pa) noexcept {
         return F::pa_bits >= 64 || (pa >> F::pa_bits) == 0;
     }

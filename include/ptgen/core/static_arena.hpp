@@ -21,6 +21,16 @@ inline constexpr std::size_t arena_unit_bytes = [] {
     return u;
 }();
 
+// A root smaller than the tables below it (AArch64's 16 and 64 KiB granules, x86 PAE) is taken
+// from the top of the arena: taken first at the bottom, it would leave a gap up to the next
+// table's alignment, and an arena of exactly the tables' bytes would not hold them.
+template <page_table_format F>
+inline constexpr bool small_root_on_top = [] {
+    for (const auto& g : F::levels)
+        if (g.table_bytes() > F::levels[0].table_bytes()) return true;
+    return false;
+}();
+
 // The storage of an arena of Capacity bytes inside the object (constant expressions, linker
 // sections). A run-time tool may supply another with the same members (generators/).
 template <page_table_format F, std::size_t Capacity>
@@ -52,8 +62,11 @@ public:
     // The most tables in use at once so far (sizing a pool: compare with worst_case_tables).
     constexpr std::size_t tables_high_water() const noexcept { return tables_high_; }
     constexpr std::size_t units_in_use() const noexcept { return used_units_; }
-    // One past the highest unit ever handed out: the bytes a linker section must hold.
-    constexpr std::size_t high_water_bytes() const noexcept { return high_water_ * unit_bytes; }
+    // One past the highest unit ever handed out: the bytes a linker section must hold (all of
+    // the arena once a small root sits on top).
+    constexpr std::size_t high_water_bytes() const noexcept {
+        return (top_low_ != ~std::size_t{0} ? store_.unit_count() : high_water_) * unit_bytes;
+    }
     constexpr const auto& storage() const noexcept { return store_.entries; }
 
     template <class E>
@@ -84,6 +97,9 @@ public:
     }
 
     constexpr result<paddr> allocate_table(const level_geometry& g) noexcept {
+        if constexpr (small_root_on_top<F>) {
+            if (g.shift == F::levels[0].shift) return allocate_on_top(g);
+        }
         const std::size_t need = g.table_bytes() / unit_bytes;
         const std::size_t units = store_.unit_count();
         for (std::size_t u = hint_; u + need <= units; ++u) {
@@ -95,8 +111,10 @@ public:
                 continue;
             }
             for (std::size_t k = 0; k < need; ++k) store_.used[u + k] = true;
-            // Units above the high-water mark were never handed out: still zero.
-            const std::size_t dirty = u < high_water_ ? (high_water_ < u + need ? high_water_ : u + need) - u : 0;
+            // Units above the high-water mark were never handed out (but by allocate_on_top):
+            // still zero.
+            std::size_t dirty = u < high_water_ ? (high_water_ < u + need ? high_water_ : u + need) - u : 0;
+            if (u + need > top_low_) dirty = need;
             for (std::size_t k = 0; k < dirty * unit_entries; ++k) store_.entries[u * unit_entries + k] = 0;
             if (u == hint_) hint_ = u + need;
             if (u + need > high_water_) high_water_ = u + need;
@@ -119,12 +137,32 @@ public:
     constexpr bool owns(paddr) const noexcept { return true; }
 
 private:
+    // A small root, from the highest free aligned run down (always zeroed: it is small).
+    constexpr result<paddr> allocate_on_top(const level_geometry& g) noexcept {
+        const std::size_t need = g.table_bytes() / unit_bytes;
+        const std::size_t units = store_.unit_count();
+        for (std::size_t u = units - need + 1; u-- > 0;) {
+            if (!is_aligned(base_ + u * unit_bytes, g.table_align)) continue;
+            std::size_t run = 0;
+            while (run < need && !store_.used[u + run]) ++run;
+            if (run < need) continue;
+            for (std::size_t k = 0; k < need; ++k) store_.used[u + k] = true;
+            for (std::size_t k = 0; k < need * unit_entries; ++k) store_.entries[u * unit_entries + k] = 0;
+            if (u < top_low_) top_low_ = u;
+            used_units_ += need;
+            if (++tables_ > tables_high_) tables_high_ = tables_;
+            return base_ + u * unit_bytes;
+        }
+        return fail(error::no_memory);
+    }
+
     paddr base_;
     std::size_t hint_ = 0;          // no free unit below this one
     std::size_t high_water_ = 0;
     std::size_t used_units_ = 0;
     std::size_t tables_ = 0;
     std::size_t tables_high_ = 0;
+    std::size_t top_low_ = ~std::size_t{0};  // the lowest unit allocate_on_top handed out
     Storage store_{};
 };
 

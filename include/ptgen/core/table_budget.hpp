@@ -95,7 +95,7 @@ constexpr table_budget<F> budget_of(std::array<va_region, N> regions) {
     }
     for (unsigned l = 0; l < b.depth; ++l) {
         b.total += b.tables[l];
-        b.bytes += b.tables[l] * F::levels[l].table_bytes();
+        b.bytes += b.tables[l] * (l == 0 ? geometry_of<F>::root_footprint : F::levels[l].table_bytes());
     }
     return b;
 }

@@ -5,8 +5,8 @@
 // in the TLB by default:
 //   RISC-V Sv39/48/57       riscv::sfence_tlb       sfence.vma va / sfence.vma (every ASID)
 //   x86-64 4- and 5-level   x86_64::invlpg_tlb      invlpg / CR4.PGE toggle
-//   AArch64 EL1&0           aarch64::el1_tlb        TLBI VAE1IS / VMALLE1IS, DSB ISH, ISB
-//   AArch64 EL2             aarch64::el2_tlb        TLBI VAE2 / ALLE2, DSB ISH, ISB
+//   AArch64 EL1&0 (any)     aarch64::el1_tlb        TLBI VAE1IS / VMALLE1IS, DSB ISH, ISB
+//   AArch64 EL2 (any)       aarch64::el2_tlb        TLBI VAE2 / ALLE2, DSB ISH, ISB
 //   ARMv7 short descriptor  arm::tlbimva_tlb        TLBIMVA / TLBIALL, BPIALL, DSB, ISB
 //   LoongArch64             loongarch64::invtlb_tlb invtlb 0x6 / invtlb 0x0
 // Everything else (a host program, a hosted test, a format of another architecture: a
@@ -58,12 +58,12 @@ struct ptgen::native_tlb_of<ptgen::x86_64::long_mode_5level> {
 #elif defined(__aarch64__)
 #include "../arch/aarch64.hpp"
 #include "aarch64.hpp"
-template <>
-struct ptgen::native_tlb_of<ptgen::aarch64::stage1_4k_el1> {
+template <unsigned G, unsigned VA, unsigned PA>  // every granule and VA size
+struct ptgen::native_tlb_of<ptgen::aarch64::stage1_el1<G, VA, PA>> {
     using type = ptgen::aarch64::el1_tlb;
 };
-template <>
-struct ptgen::native_tlb_of<ptgen::aarch64::stage1_4k_el2> {
+template <unsigned G, unsigned VA, unsigned PA>
+struct ptgen::native_tlb_of<ptgen::aarch64::stage1_el2<G, VA, PA>> {
     using type = ptgen::aarch64::el2_tlb;
 };
 #elif defined(__arm__)

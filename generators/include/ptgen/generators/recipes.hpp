@@ -29,15 +29,19 @@ struct usual_addresses<x86_64::long_mode_5level> {  // Linux with LA57: page_off
     static constexpr vaddr direct_map = 0xff11'0000'0000'0000;
     static constexpr vaddr kernel_image = 0xffff'ffff'8000'0000;
 };
-template <>
-struct usual_addresses<aarch64::stage1_4k_el1> {  // Linux, 48-bit VA: PAGE_OFFSET, KIMAGE_VADDR
-    static constexpr vaddr direct_map = 0xffff'0000'0000'0000;
-    static constexpr vaddr kernel_image = 0xffff'8000'0000'0000;
+// AArch64 EL1: Linux's PAGE_OFFSET (the start of the TTBR1 range) and KIMAGE_VADDR (its upper
+// half): 0xffff'0000'0000'0000 and 0xffff'8000'0000'0000 with 48 bits.
+template <unsigned G, unsigned VA, unsigned PA>
+struct usual_addresses<aarch64::stage1_el1<G, VA, PA>> {
+    static constexpr vaddr direct_map = ~low_mask(VA);
+    static constexpr vaddr kernel_image = direct_map + (vaddr{1} << (VA - 1));
 };
-template <>
-struct usual_addresses<aarch64::stage1_4k_el2> {  // one low range at EL2 without VHE
-    static constexpr vaddr direct_map = 0x0000'8000'0000'0000;
-    static constexpr vaddr kernel_image = 0x0000'c000'0000'0000;
+// AArch64 EL2 without VHE: one low range; the same places in its upper half (0x0000'8000'0000'0000
+// and 0x0000'c000'0000'0000 with 48 bits).
+template <unsigned G, unsigned VA, unsigned PA>
+struct usual_addresses<aarch64::stage1_el2<G, VA, PA>> {
+    static constexpr vaddr direct_map = vaddr{1} << (VA - 1);
+    static constexpr vaddr kernel_image = direct_map + (vaddr{1} << (VA - 2));
 };
 template <>
 struct usual_addresses<arm::short_descriptor> {  // Linux 3G/1G split: PAGE_OFFSET; image above

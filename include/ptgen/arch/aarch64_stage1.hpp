@@ -1,0 +1,226 @@
+// ptgen/arch/aarch64_stage1.hpp: the AArch64 VMSAv8-64 stage 1 descriptor codec and geometry,
+// for the 4 KiB, 16 KiB and 64 KiB granules and VA sizes of 25 to 48 bits (the regimes that use
+// it, with their registers, are in aarch64.hpp).
+// Reference: Arm Architecture Reference Manual for A-profile, DDI 0487 issue K.a:
+// D8.2 "Translation table walk" (D8.2.6-D8.2.8: the 4KB, 16KB and 64KB granule walks, their
+// starting levels and block sizes), D8.3 "Translation table descriptor formats" (D8.3.1.1 table descriptors, D8.3.1.2 block and
+// page descriptors), D8.4.1.2 "Stage 1 Direct permissions", D8.6 "Memory region attributes",
+// and the register descriptions of MAIR_ELx, TCR_EL1, TCR_EL2, TTBR0_ELx and SCTLR_ELx.
+// (Older issues number the same sections D4.3-D4.5 or D5.3-D5.5.)
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "../core/field.hpp"
+#include "../core/format.hpp"
+
+namespace ptgen::aarch64 {
+
+// Descriptor bits, D8.3.1 (Table D8-48 descriptor type, Table D8-50 table descriptor fields,
+// Table D8-52 stage 1 block and page descriptor fields). FEAT_LPA2 is not used (TCR.DS = 0),
+// so bits 49:48 are RES0 and bits 9:8 hold SH; nor FEAT_LPA (52-bit OA with the 64 KiB
+// granule): bits 15:12 of a 64 KiB descriptor are RES0.
+namespace desc {
+inline constexpr std::uint64_t valid = bit<0>;         // D8.3: bit[0], 0 = invalid
+inline constexpr std::uint64_t table = bit<1>;         // D8.3: bit[1], table (levels 0-2), page (3)
+inline constexpr std::uint64_t type_block = 0b01;      // D8.3 Table D8-48: block levels only
+inline constexpr std::uint64_t type_table = 0b11;      // D8.3 Table D8-48: all but the last level
+inline constexpr std::uint64_t type_page = 0b11;       // D8.3 Table D8-48: the last level
+using AttrIndx = field<4, 2>;                          // D8.3.1.2: MAIR_ELx attribute index
+inline constexpr std::uint64_t NS = bit<5>;            // D8.3.1.2: non-secure (unused: 0)
+inline constexpr std::uint64_t AP1 = bit<6>;           // D8.3.1.2: AP[1], EL0 access (RES1 at EL2)
+inline constexpr std::uint64_t AP2 = bit<7>;           // D8.3.1.2: AP[2], read-only
+using SH = field<9, 8>;                                // D8.3.1.2: shareability
+inline constexpr std::uint64_t sh_inner = 0b11;        // D8.6: Inner Shareable
+inline constexpr std::uint64_t AF = bit<10>;           // D8.3.1.2: access flag
+inline constexpr std::uint64_t nG = bit<11>;           // D8.3.1.2: not global (RES0 at EL2)
+// D8.3.1: output address / next-level table address, kept in place: bits 47:n for a granule of
+// 2^n bytes (and a block's own alignment above that).
+using OA = field<47, 12>;
+inline constexpr std::uint64_t contiguous = bit<52>;   // D8.3.1.2 (unused: 0)
+inline constexpr std::uint64_t PXN = bit<53>;          // D8.3.1.2: privileged XN (EL1&0)
+inline constexpr std::uint64_t UXN = bit<54>;          // D8.3.1.2: unprivileged XN (EL1&0)
+inline constexpr std::uint64_t XN = bit<54>;           // D8.3.1.2: XN (one-EL regimes)
+using SW = field<58, 55>;                              // D8.3.1.2: reserved for software use
+inline constexpr std::uint64_t SW55 = bit<SW::lo>;     // SW's low bit: ptgen's no-access mark
+}  // namespace desc
+
+// MAIR_ELx attribute encodings (D8.6, MAIR_ELx Attr<n> in bits 8n+7:8n) and the index each flag
+// selects.
+namespace mair_attr {
+template <unsigned N>
+using Attr = field<8 * N + 7, 8 * N>;
+inline constexpr std::uint64_t device_nGnRE = 0x04;  // Device-nGnRE
+inline constexpr std::uint64_t normal_wb = 0xff;     // Normal, inner/outer WB non-transient RW-alloc
+inline constexpr std::uint64_t normal_nc = 0x44;     // Normal, inner/outer non-cacheable
+inline constexpr unsigned device_index = 0;          // flags::device
+inline constexpr unsigned normal_index = 1;          // default memory
+inline constexpr unsigned uncached_index = 2;        // flags::uncached
+}  // namespace mair_attr
+
+
+// Which stage 1 translation regime the tables serve.
+enum class regime : unsigned char {
+    el1_el0,  // EL1&0: two privilege levels, ASIDs, TTBR0_EL1 and TTBR1_EL1
+    el2,      // EL2 with HCR_EL2.E2H = 0: one privilege level, no ASID, TTBR0_EL2 only
+};
+
+// The codec shared by both regimes, for a granule of 2^GranuleShift bytes and an input address
+// of VaBits bits (TnSZ = 64 - VaBits). Every table below the root is one granule of 8-byte
+// entries, so each level resolves GranuleShift - 3 bits (9, 11, 13); the root resolves what
+// remains and is as small as that needs, 64-byte aligned at least (TTBR BADDR). D8.2: the 4 KiB
+// granule with 48 bits walks 4 levels (VA[47:39], [38:30], [29:21], [20:12]), with 39 bits 3;
+// 16 KiB with 47 bits 3 levels of 11 bits ([46:36], [35:25], [24:14]), with 48 bits 4 (a
+// 2-entry root); 64 KiB with 48 bits 3 levels ([47:42], [41:29], [28:16]), with 42 bits 2.
+// Blocks without FEAT_LPA/LPA2: 1 GiB and 2 MiB (4 KiB granule), 32 MiB (16 KiB), 512 MiB
+// (64 KiB); pages of one granule at the last level.
+//
+// Every leaf is written with AF = 1 (no access-flag fault, TCR.HA not needed), Contiguous = 0,
+// NS = 0. Memory type through AttrIndx (see `mair`): device = Device-nGnRE, uncached = Normal
+// non-cacheable, otherwise Normal write-back. SH = Inner Shareable for Normal memory; for Device
+// memory SH is 0b00, as the field is ignored there (D8.6: Device memory is Outer Shareable).
+//
+// Flags the format widens (effective()):
+// - read: a valid descriptor always grants PrivRead (D8.4.1.2.1 Tables D8-62 and D8-63): there
+//   is no write-only or execute-only encoding (FEAT_S1PIE is not used). PSTATE.PAN may still
+//   deny EL1 access to user pages at run time; that is a CPU state, not an entry property.
+// - EL1&0, user: an EL0 page is accessible at EL1 with the same read/write permission (AP[1]
+//   only adds EL0 access), and is never executable at EL1 (PXN is set; D8.4.1.2.3 also removes
+//   PrivExecute from any EL0-writable page). flags::execute on a user page means EL0 execute.
+// - EL2: user is refused (no EL0 in this regime, AP[1] is RES1); every entry is global (nG is
+//   RES0, there is no ASID), so effective() adds global.
+//
+// A no-access leaf (no AP encoding has no access) is the block or page descriptor with bit[0] = 0
+// and software bit 55 set: D8.3 (Table D8-48), bit[0] = 0 is invalid (a Translation fault) and
+// bits[63:1] are IGNORED: they keep the output address, bit[1] (block/page), the attributes.
+template <regime R, unsigned GranuleShift = 12, unsigned VaBits = 48, unsigned PaBits = 48>
+    requires((GranuleShift == 12 || GranuleShift == 14 || GranuleShift == 16) && VaBits >= 25 &&
+             VaBits <= 48 && (PaBits == 32 || PaBits == 36 || PaBits == 40 || PaBits == 42 ||
+                              PaBits == 44 || PaBits == 48))
+struct stage1 {
+    using entry_type = std::uint64_t;
+    static constexpr bool two_privilege_levels = R == regime::el1_el0;
+    static constexpr unsigned granule_shift = GranuleShift;
+    static constexpr unsigned va_bits = VaBits;  // T0SZ (and T1SZ) = 64 - VaBits
+    static constexpr unsigned pa_bits = PaBits;  // TCR IPS / PS; OA[PaBits-1:granule]
+
+    // The largest block without FEAT_LPA/LPA2 (D8.3.1.2): 1 GiB, 32 MiB, 512 MiB.
+    static constexpr unsigned largest_block_shift = GranuleShift == 12 ? 30
+                                                    : GranuleShift == 14 ? 25
+                                                                         : 29;
+    static constexpr auto levels = [] {
+        auto ls = radix_levels<VaBits, GranuleShift, 8>(0);
+        for (auto& l : ls) l.leaf_allowed = l.shift <= largest_block_shift;
+        if (ls[0].table_align < 64) ls[0].table_align = 64;  // TTBR BADDR: 64-byte aligned
+        return ls;
+    }();
+    static constexpr unsigned last_level = unsigned(levels.size() - 1);
+
+    // EL1&0: the TTBR0 region is [0, 2^VaBits) and the TTBR1 region [2^64 - 2^VaBits, 2^64):
+    // bits 63:VaBits all zero or all one. One table may serve either TTBR. EL2 without E2H has
+    // one VA range, translated through TTBR0_EL2: bits 63:VaBits must be zero.
+    static constexpr bool va_valid(vaddr va) noexcept {
+        const std::uint64_t top = va >> va_bits;
+        if constexpr (two_privilege_levels) return top == 0 || top == (~std::uint64_t{0} >> va_bits);
+        else return top == 0;
+    }
+
+    static constexpr bool accepts(flags f) noexcept {
+        if constexpr (two_privilege_levels) return flags_well_formed(f);
+        else return flags_well_formed(f) && !has(f, flags::user);
+    }
+    static constexpr flags effective(flags f) noexcept {
+        if (grants_access(f)) f |= flags::read;
+        if constexpr (!two_privilege_levels) f |= flags::global;
+        return f;
+    }
+
+    // D8.3 Table D8-48. bits[1:0] = 0b01 is a block where blocks are allowed; above (level 0 of
+    // the 4 KiB granule, level 1 of the others, without LPA/LPA2) it faults, and at the last
+    // level it is reserved and treated as invalid: empty there.
+    // bit[0] = 0 is empty, or a no-access leaf where blocks or pages are allowed.
+    static constexpr entry_kind kind(entry_type e, unsigned level) noexcept {
+        if (e & desc::valid) [[likely]] {
+            if (level == last_level) return (e & desc::table) ? entry_kind::leaf : entry_kind::empty;
+            if (e & desc::table) return entry_kind::table;
+            return levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
+        }
+        return (e & no_access_mark) && levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
+    }
+    // D8.3.1.1: NLTA[47:granule]; D8.3.1.2: OA[47:block size] of a block, OA[47:granule].
+    static constexpr paddr address(entry_type e, unsigned level) noexcept {
+        const bool block = level < last_level && !(e & desc::table);  // (valid or no-access)
+        return e & output_mask(block ? level : last_level);
+    }
+    static constexpr flags leaf_flags(entry_type e, unsigned) noexcept {
+        flags f = flags::read;
+        if (!(e & desc::AP2)) f |= flags::write;
+        const unsigned index = unsigned(desc::AttrIndx::get(e));
+        if (index == mair_attr::device_index) f |= flags::device;
+        if (index == mair_attr::uncached_index) f |= flags::uncached;
+        if constexpr (two_privilege_levels) {
+            const bool user = (e & desc::AP1) != 0;
+            if (user) f |= flags::user;
+            if (!(e & (user ? desc::UXN : desc::PXN))) f |= flags::execute;
+            if (!(e & desc::nG)) f |= flags::global;
+        } else {
+            if (!(e & desc::XN)) f |= flags::execute;
+            f |= flags::global;
+        }
+        if (!(e & desc::valid)) f &= ~permission_bits;  // a no-access leaf
+        return f;
+    }
+    // D8.3.1.1: next-level attributes (PXNTable, UXNTable, APTable, NSTable) are left 0, so a
+    // table never limits what its leaves grant.
+    static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
+        return (pa & desc::OA::mask) | desc::type_table;
+    }
+    [[gnu::always_inline]]  // (g++ kept it a call in the single-page map: 8 % of its time)
+    static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
+        f = effective(f);
+        entry_type e = (pa & output_mask(level)) | desc::AF |
+                       (level == last_level ? desc::type_page : desc::type_block);
+        unsigned index = mair_attr::normal_index;
+        if (has(f, flags::device)) index = mair_attr::device_index;
+        if (has(f, flags::uncached)) index = mair_attr::uncached_index;
+        e |= desc::AttrIndx::encode(index);
+        if (!has(f, flags::device)) e |= desc::SH::encode(desc::sh_inner);
+        if (!has(f, flags::write)) e |= desc::AP2;
+        if constexpr (two_privilege_levels) {
+            if (has(f, flags::user)) {
+                e |= desc::AP1 | desc::PXN;                       // EL0 page: never EL1 code
+                if (!has(f, flags::execute)) e |= desc::UXN;
+            } else {
+                e |= desc::UXN;                                   // EL1 page: never EL0 code
+                if (!has(f, flags::execute)) e |= desc::PXN;
+            }
+            if (!has(f, flags::global)) e |= desc::nG;
+        } else {
+            e |= desc::AP1;                                       // RES1 (D8.4.1.2.1)
+            if (!has(f, flags::execute)) e |= desc::XN;
+        }
+        if (!grants_access(f)) e = (e & ~desc::valid) | no_access_mark;
+        return e;
+    }
+    static constexpr entry_type no_access_mark = desc::SW55;
+
+    // MAIR_ELx: Attr0 = Device-nGnRE, Attr1 = Normal WB, Attr2 = Normal NC (see mair_attr).
+    static constexpr std::uint64_t mair =
+        mair_attr::Attr<mair_attr::device_index>::encode(mair_attr::device_nGnRE) |
+        mair_attr::Attr<mair_attr::normal_index>::encode(mair_attr::normal_wb) |
+        mair_attr::Attr<mair_attr::uncached_index>::encode(mair_attr::normal_nc);
+    // SCTLR_ELx: set M, C, I to turn on translation and caches; clear WXN (bit 19, "write
+    // implies XN"), which would make every writable page execute-never whatever the tables say.
+    // Write SCTLR_ELx = (SCTLR_ELx | sctlr_set) & ~sctlr_clear, then ISB.
+    static constexpr std::uint64_t sctlr_mmu_bits = sctlr::M | sctlr::C | sctlr::I;
+    static constexpr std::uint64_t sctlr_set = sctlr_mmu_bits;
+    static constexpr std::uint64_t sctlr_clear = sctlr::WXN;
+
+  private:
+    static constexpr std::uint64_t output_mask(unsigned level) noexcept {
+        return desc::OA::mask & ~low_mask(levels[level].shift);
+    }
+};
+
+}  // namespace ptgen::aarch64

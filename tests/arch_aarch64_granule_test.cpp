@@ -1,0 +1,213 @@
+// The AArch64 stage 1 formats with the 16 KiB and 64 KiB granules and VA sizes other than 48
+// bits (ptgen/arch/aarch64.hpp), against DDI 0487 D8.2 (the granule walks: levels, index bits,
+// block sizes) and the TCR_ELx / TTBR fields. Raw values computed by hand.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <tuple>
+
+#include <ptgen/arch/aarch64.hpp>
+#include <ptgen/boot.hpp>
+#include <ptgen/generators/recipes.hpp>
+
+#include "support/formats.hpp"
+#include "support/table_snapshot.hpp"
+
+namespace {
+
+namespace a64 = ptgen::aarch64;
+using ptgen::entry_kind;
+using ptgen::geometry_of;
+
+// 16 KiB, 48 bits: 4 levels, a 2-entry root (VA[47]), then 11 bits each; blocks of 32 MiB only.
+using g16 = a64::stage1_16k_el1;
+static_assert(ptgen::page_table_format<g16> && geometry_of<g16>::coherent());
+static_assert(g16::levels.size() == 4 && g16::levels[0].shift == 47 && g16::levels[0].entries() == 2);
+static_assert(g16::levels[1].shift == 36 && g16::levels[2].shift == 25 && g16::levels[3].shift == 14);
+static_assert(g16::levels[0].table_align == 64);  // TTBR BADDR: a root under 64 bytes
+static_assert(geometry_of<g16>::leaf_level_for(32ull << 20) == 2);
+static_assert(geometry_of<g16>::leaf_level_for(64ull << 30) == -1);  // level 1 blocks need LPA2
+static_assert(geometry_of<g16>::min_page == 16384 && g16::levels[3].table_bytes() == 16384);
+// 16 KiB, 47 bits: 3 levels of 11 bits ([46:36], [35:25], [24:14]).
+using g16_47 = a64::stage1_el1<14, 47>;
+static_assert(g16_47::levels.size() == 3 && g16_47::levels[0].entries() == 2048);
+// 64 KiB, 48 bits: 3 levels, a 64-entry root ([47:42]), then 13 bits; 512 MiB blocks.
+using g64 = a64::stage1_64k_el1;
+static_assert(ptgen::page_table_format<g64> && geometry_of<g64>::coherent());
+static_assert(g64::levels.size() == 3 && g64::levels[0].entries() == 64 &&
+              g64::levels[0].table_align == 512 && g64::levels[1].shift == 29);
+static_assert(geometry_of<g64>::leaf_level_for(512ull << 20) == 1);
+static_assert(geometry_of<g64>::leaf_level_for(4ull << 40) == -1);  // level 1 blocks need LPA
+// 64 KiB, 42 bits: 2 levels of 13 bits.
+using g64_42 = a64::stage1_el2<16, 42, 40>;
+static_assert(g64_42::levels.size() == 2 && g64_42::levels[0].shift == 29 &&
+              g64_42::levels[0].entries() == 8192 && g64_42::levels[0].leaf_allowed);
+// 4 KiB, 39 bits: 3 levels, 1 GiB blocks in the root.
+using g4_39 = a64::stage1_el1<12, 39>;
+static_assert(g4_39::levels.size() == 3 && g4_39::levels[0].shift == 30 &&
+              g4_39::levels[0].leaf_allowed);
+
+}  // namespace
+
+TEST_CASE("AArch64 granules: names say granule, VA and PA size", "[aarch64][granule]") {
+    CHECK(std::string_view(a64::stage1_4k_el1::name) == "aarch64-4k-el1");
+    CHECK(std::string_view(g16::name) == "aarch64-16k-el1");
+    CHECK(std::string_view(g16_47::name) == "aarch64-16k-47bit-el1");
+    CHECK(std::string_view(g64::name) == "aarch64-64k-el1");
+    CHECK(std::string_view(g64_42::name) == "aarch64-64k-42bit-pa40-el2");
+}
+
+TEST_CASE("AArch64 granules: a 32 MiB block and a 16 KiB page, a 64 KiB page", "[aarch64][granule]") {
+    // rw global EL1 block: type 01 | AttrIndx 1 (0x4) | SH 11 (0x300) | AF (0x400) | PXN | UXN
+    CHECK(g16::encode_leaf(0x4200'0000, ptgen::rw | ptgen::global, 2) == 0x0060'0000'4200'0705);
+    CHECK(g16::kind(0x0060'0000'4200'0705, 2) == entry_kind::leaf);
+    CHECK(g16::kind(0x0060'0000'4200'0705, 1) == entry_kind::empty);  // no block at level 1
+    CHECK(g16::address(0x0060'0000'43ff'c705, 2) == 0x4200'0000);
+    CHECK(g16::encode_leaf(0x4000'4000, ptgen::rw, 3) == 0x0060'0000'4000'4f07);  // page, nG
+    // 64 KiB page: bits 15:12 of the address field are RES0 (no FEAT_LPA): not address bits
+    CHECK(g64::encode_leaf(0x4001'0000, ptgen::rw, 2) == 0x0060'0000'4001'0f07);
+    CHECK(g64::address(0x0060'0000'4001'ff07, 2) == 0x4001'0000);
+    CHECK(g64::encode_table(0x4002'0000, 0) == 0x4002'0003);
+    CHECK(g64::encode_leaf(0x6000'0000, ptgen::rx | ptgen::global, 1) == 0x0040'0000'6000'0785);
+}
+
+TEST_CASE("AArch64 granules: TCR T0SZ/T1SZ, TG0/TG1 and IPS/PS from the format", "[aarch64][granule]") {
+    // T0SZ = T1SZ = 17, TG0 = 0b10 (16K), TG1 = 0b01 (16K), IRGN/ORGN WBWA, SH inner, IPS 48
+    CHECK(g16_47::tcr_el1 == 0x0000'0005'7511'b511);
+    // T0SZ = 22, TG0 = 0b01 (64K), PS = 0b010 (40 bits), RES1 31 and 23
+    CHECK(g64_42::tcr_el2 == 0x8082'7516);
+    // 64K EL1, 48 bits: T0SZ = T1SZ = 16, TG0 = 0b01, TG1 = 0b11
+    CHECK(g64::tcr_el1 == 0x0000'0005'f510'7510);
+    CHECK(g64::ttbr(0x4040'0200, 5) == 0x0005'0000'4040'0200);  // a 512-byte root, 64-aligned
+}
+
+TEST_CASE("AArch64 granules: VA ranges follow T0SZ/T1SZ", "[aarch64][granule]") {
+    CHECK(g4_39::va_valid(0x0000'007f'ffff'ffff));
+    CHECK_FALSE(g4_39::va_valid(0x0000'0080'0000'0000));
+    CHECK(g4_39::va_valid(0xffff'ff80'0000'0000));
+    CHECK_FALSE(g4_39::va_valid(0xffff'ff7f'ffff'ffff));
+    CHECK(g64_42::va_valid(0x0000'03ff'ffff'ffff));
+    CHECK_FALSE(g64_42::va_valid(0xffff'fc00'0000'0000));  // EL2: one low range
+    CHECK(g64_42::pa_bits == 40);
+}
+
+// ---- the engine and boot images with the large granules ------------------------------------
+// (The generic suite of all_formats runs on the 4 KiB formats; these cases take the same engine
+// and boot paths with 16 and 64 KiB pages, 32 and 512 MiB blocks and roots of 16 to 512 bytes.)
+
+namespace {
+
+using namespace ptgen::literals;
+using ptgen::test::frame_pool;
+using ptgen::test::pool_handler;
+using granule_formats = std::tuple<a64::stage1_16k_el1, a64::stage1_64k_el1, g16_47,
+                                   a64::stage1_el1<16, 42>, a64::stage1_64k_el2>;
+
+template <class F>
+constexpr std::uint64_t page_of = geometry_of<F>::min_page;
+template <class F>
+constexpr std::uint64_t block_of = geometry_of<F>::span(geometry_of<F>::last - 1);
+template <class F>
+constexpr ptgen::vaddr kernel_half = ptgen::recipes::usual_addresses<F>::kernel_image;
+
+// The QEMU kernels' layout: RAM identity-mapped (blocks), a kernel alias in pages, a guard, a
+// UART page.
+template <class F>
+constexpr ptgen::boot::layout<F> kernel_layout{
+    .table_base = 0x4040'0000,
+    .regions = {
+        ptgen::boot::identity(0x4000'0000, block_of<F> > 128_MiB ? 1_GiB : 128_MiB, ptgen::rwx,
+                              "ram").writable_and_executable(),
+        ptgen::boot::linear(kernel_half<F>, 0x4020'0000, 4_MiB, ptgen::rw | ptgen::global,
+                            "kernel half").small_pages(),
+        ptgen::boot::guard(kernel_half<F> + 4_MiB, 0x4060'0000, 4 * page_of<F>, "guard"),
+        ptgen::boot::device_window(0x0900'0000, page_of<F>, "uart")}};
+template <class F>
+constexpr auto kernel_image = ptgen::boot::build<kernel_layout<F>>();
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("AArch64 granules: boot images verify, are exact, small roots on top",
+                        "[aarch64][granule][boot]", granule_formats) {
+    using F = TestType;
+    const auto& img = kernel_image<F>;
+    STATIC_REQUIRE(ptgen::boot::verify(img, kernel_layout<F>));
+    STATIC_REQUIRE(ptgen::translate(img, kernel_half<F> + 0x1234)->pa == 0x4020'1234);
+    STATIC_REQUIRE(ptgen::translate(img, kernel_half<F> + 0x1234)->size == page_of<F>);
+    STATIC_REQUIRE(ptgen::translate(img, 0x4000'0000 + block_of<F> + 8)->size == block_of<F>);
+    // The image holds the tables a run-time build of the layout reaches, each root taking its
+    // footprint: nothing more (a small root sits at the top, with no gap below it).
+    frame_pool pool(8192);
+    auto low = ptgen::test::make_table<F>(pool);
+    auto high = ptgen::test::make_table<F>(pool);
+    for (const auto& r : kernel_layout<F>.regions) {
+        if (r.size == 0) continue;
+        auto& pt = F::split_roots && (r.va >> 63) ? high : low;
+        REQUIRE(pt.cursor().map_linear(r.va, r.pa, r.size, r.attrs, r.allow_huge));
+    }
+    std::size_t bytes = 0;
+    for (const auto* pt : {&low, &high}) {
+        if (pt == &high && !F::split_roots) break;
+        for (const auto& [pa, level] : ptgen::test::reachable_tables(*pt))
+            bytes += level == 0 ? geometry_of<F>::root_footprint : F::levels[level].table_bytes();
+    }
+    CHECK(img.bytes == bytes);
+    const bool small_root = F::levels[0].table_bytes() < F::levels[1].table_bytes();
+    CHECK((img.root - img.base >= img.bytes - 2 * geometry_of<F>::root_footprint) == small_root);
+    CHECK(ptgen::is_aligned(img.root, F::levels[0].table_align));
+    CHECK(ptgen::is_aligned(img.high_root, F::levels[0].table_align));
+}
+
+TEMPLATE_LIST_TEST_CASE("AArch64 granules: map, split, collapse, reclaim with large pages",
+                        "[aarch64][granule]", granule_formats) {
+    using F = TestType;
+    constexpr std::uint64_t page = page_of<F>, block = block_of<F>;
+    frame_pool pool(4096);
+    auto pt = ptgen::test::make_table<F>(pool);
+    const auto root_only = pool.live_frames();
+    auto c = pt.cursor();
+    const ptgen::vaddr va = 4 * block;
+    REQUIRE(c.map(va, 0x4000'0000 + page, page, ptgen::rw));
+    CHECK(pt.query(va + 0x123)->pa == 0x4000'0000 + page + 0x123);
+    CHECK(pt.query(va)->size == page);
+    CHECK(c.map(va + page / 2, 0x4000'0000, page, ptgen::rw).is(ptgen::error::not_aligned));
+    CHECK(c.map(va, 0x4000'0000, page, ptgen::rw).is(ptgen::error::already_mapped));
+    // a block, split by protecting its first half, made whole again by collapse
+    const ptgen::vaddr hva = 8 * block;
+    REQUIRE(c.map(hva, 2 * block, block, ptgen::rw));
+    CHECK(pt.query(hva + 8)->size == block);
+    REQUIRE(c.protect_region(hva, block / 2, ptgen::r));
+    CHECK(pt.query(hva)->size == page);
+    CHECK(pt.query(hva)->flags == F::effective(ptgen::r));
+    CHECK(pt.query(hva + block / 2)->flags == F::effective(ptgen::rw));
+    REQUIRE(c.protect_region(hva, block / 2, ptgen::rw));
+    const auto collapsed = c.collapse(hva, block);
+    REQUIRE(collapsed);
+    CHECK(*collapsed == 1);
+    CHECK(pt.query(hva + block - 8)->size == block);
+    CHECK(pt.query(hva + block - 8)->pa == 3 * block - 8);
+    // a failed allocation changes nothing, at every allocation of a map that needs tables
+    for (std::size_t k = 1; k < 8; ++k) {
+        const auto before = ptgen::test::take_snapshot(pt);
+        const auto frames = pool.live_frames();
+        pool.fail_after(k);
+        const auto r = c.map(16 * block + block / 2, 0x4000'0000, page, ptgen::rw);
+        pool.fail_after(0);
+        if (r) {
+            REQUIRE(c.unmap(16 * block + block / 2));
+            c.flush();
+            break;
+        }
+        CHECK(r.is(ptgen::error::no_memory));
+        CHECK(ptgen::test::take_snapshot(pt) == before);
+        CHECK(pool.live_frames() == frames);
+    }
+    // unmapping everything gives back every table but the root
+    REQUIRE(c.unmap(va));
+    REQUIRE(c.unmap_region(hva, block));
+    c.flush();
+    CHECK(pool.live_frames() == root_only);
+    CHECK(pool.bad_frees() == 0);
+}
