@@ -145,7 +145,9 @@ TEMPLATE_LIST_TEST_CASE("an adopted table of every format: destruction restores 
         auto c = pt.cursor();
         constexpr std::uint64_t page = test::facts<F>::page;
         REQUIRE(c.map(0x8000'0000 + 4_MiB, 0x9000'0000, page, rw));  // beside the boot leaves
-        REQUIRE(c.map(0x1040'0000, 0x9001'0000, page, rw));          // a new last-level table
+        // a new last-level table: two last-level spans above the UART's
+        const vaddr fresh = 0x1000'0000 + 2 * geometry_of<F>::span(geometry_of<F>::last - 1);
+        REQUIRE(c.map(fresh, 0x9001'0000, page, rw));
         REQUIRE(c.unmap(0x8000'0000 + 4_MiB));
     }
     CHECK(ram.pool.live_frames() == boot_frames);

@@ -13,6 +13,7 @@
 #include <ptgen/generators/recipes.hpp>
 
 #include "support/formats.hpp"
+#include "support/layout_bytes.hpp"
 #include "support/table_snapshot.hpp"
 
 namespace {
@@ -139,21 +140,7 @@ TEMPLATE_LIST_TEST_CASE("AArch64 granules: boot images verify, are exact, small 
     STATIC_REQUIRE(ptgen::translate(img, 0x4000'0000 + block_of<F> + 8)->size == block_of<F>);
     // The image holds the tables a run-time build of the layout reaches, each root taking its
     // footprint: nothing more (a small root sits at the top, with no gap below it).
-    frame_pool pool(8192);
-    auto low = ptgen::test::make_table<F>(pool);
-    auto high = ptgen::test::make_table<F>(pool);
-    for (const auto& r : kernel_layout<F>.regions) {
-        if (r.size == 0) continue;
-        auto& pt = F::split_roots && (r.va >> 63) ? high : low;
-        REQUIRE(pt.cursor().map_linear(r.va, r.pa, r.size, r.attrs, r.allow_huge));
-    }
-    std::size_t bytes = 0;
-    for (const auto* pt : {&low, &high}) {
-        if (pt == &high && !F::split_roots) break;
-        for (const auto& [pa, level] : ptgen::test::reachable_tables(*pt))
-            bytes += level == 0 ? geometry_of<F>::root_footprint : F::levels[level].table_bytes();
-    }
-    CHECK(img.bytes == bytes);
+    CHECK(img.bytes == ptgen::test::runtime_layout_bytes(kernel_layout<F>));
     const bool small_root = F::levels[0].table_bytes() < F::levels[1].table_bytes();
     CHECK((img.root - img.base >= img.bytes - 2 * geometry_of<F>::root_footprint) == small_root);
     CHECK(ptgen::is_aligned(img.root, F::levels[0].table_align));

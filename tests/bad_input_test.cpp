@@ -70,11 +70,11 @@ struct bad_input_fixture {
     table pt = make_table<F>(pool);
 
     bad_input_fixture() {
-        REQUIRE(lender.cursor().map(B, 0x8000, page, rw | global));
-        REQUIRE(lender.cursor().map(B + root_span / 2, 0x9000, page, rw | global));
+        REQUIRE(lender.cursor().map(B, 0x8'0000, page, rw | global));
+        REQUIRE(lender.cursor().map(B + root_span / 2, 0x9'0000, page, rw | global));
         auto c = pt.cursor();
         REQUIRE(c.map(H, 4 * huge, huge, rw));
-        REQUIRE(c.map(P, 0x5000, page, rw));
+        REQUIRE(c.map(P, 0x5'0000, page, rw));
         REQUIRE(c.copy_from(lender, B, root_span));
     }
 };
@@ -100,11 +100,11 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
     std::vector<bad_input<F>> rows = {
         // ---- alignment -------------------------------------------------------------------
         {"map: va not page-aligned", error::not_aligned,
-         [=](C& c) { return error_of(c.map(E + 0x800, 0x5000, page, rw)); }},
+         [=](C& c) { return error_of(c.map(E + 0x800, 0x5'0000, page, rw)); }},
         {"map: pa not page-aligned", error::not_aligned,
          [=](C& c) { return error_of(c.map(E, 0x5800, page, rw)); }},
         {"map: size not a page size of the format", error::not_aligned,
-         [=](C& c) { return error_of(c.map(E, 0x5000, 3 * page, rw)); }},
+         [=](C& c) { return error_of(c.map(E, 0x5'0000, 3 * page, rw)); }},
         {"map: huge page at a va not aligned to it", error::not_aligned,
          [=](C& c) { return error_of(c.map(E + page, 2 * huge, huge, rw)); }},
         {"map: huge page at a pa not aligned to it", error::not_aligned,
@@ -116,11 +116,11 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
         {"map_region: get_paddr returns a pa not page-aligned", error::not_aligned,
          [=](C& c) { return error_of(c.map_region(E, [](vaddr v) { return v + 0x10; }, 2 * page, rw, true)); }},
         {"map_linear: va not page-aligned", error::not_aligned,
-         [=](C& c) { return error_of(c.map_linear(E + 0x800, 0x5000, page, rw, true)); }},
+         [=](C& c) { return error_of(c.map_linear(E + 0x800, 0x5'0000, page, rw, true)); }},
         {"map_linear: pa not page-aligned", error::not_aligned,
          [=](C& c) { return error_of(c.map_linear(E, 0x5800, page, rw, true)); }},
         {"map_linear: size not a page multiple", error::not_aligned,
-         [=](C& c) { return error_of(c.map_linear(E, 0x5000, page / 2, rw, true)); }},
+         [=](C& c) { return error_of(c.map_linear(E, 0x5'0000, page / 2, rw, true)); }},
         {"unmap_region: va not page-aligned", error::not_aligned,
          [=](C& c) { return error_of(c.unmap_region(P + 0x800, page)); }},
         {"unmap_region: size not a page multiple", error::not_aligned,
@@ -133,11 +133,11 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
          [=](C& c) { return error_of(c.remap(H + page, 6 * huge + page, rw)); }},
         // ---- size 0 ----------------------------------------------------------------------
         {"map: size 0", error::not_aligned,
-         [=](C& c) { return error_of(c.map(E, 0x5000, 0, rw)); }},
+         [=](C& c) { return error_of(c.map(E, 0x5'0000, 0, rw)); }},
         {"map_region: size 0", error::not_aligned,
          [=](C& c) { return error_of(c.map_region(E, id, 0, rw, true)); }},
         {"map_linear: size 0", error::not_aligned,
-         [=](C& c) { return error_of(c.map_linear(E, 0x5000, 0, rw, true)); }},
+         [=](C& c) { return error_of(c.map_linear(E, 0x5'0000, 0, rw, true)); }},
         {"unmap_region: size 0", error::not_aligned,
          [=](C& c) { return error_of(c.unmap_region(P, 0)); }},
         {"protect_region: size 0", error::not_aligned,
@@ -146,7 +146,7 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
          [&lender](C& c) { return error_of(c.copy_from(lender, 0, 0)); }},
         // ---- ranges that wrap, leave the space or cross the hole -------------------------
         {"map_linear: va + size wraps past the top", error::out_of_range,
-         [=](C& c) { return error_of(c.map_linear(vaddr{0} - page, 0x5000, 2 * page, rw, false)); }},
+         [=](C& c) { return error_of(c.map_linear(vaddr{0} - page, 0x5'0000, 2 * page, rw, false)); }},
         {"map_region: va + size wraps past the top", error::out_of_range,
          [=](C& c) { return error_of(c.map_region(vaddr{0} - page, id, 2 * page, rw, false)); }},
         {"unmap_region: va + size wraps past the top", error::out_of_range,
@@ -154,7 +154,7 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
         {"protect_region: va + size wraps past the top", error::out_of_range,
          [=](C& c) { return error_of(c.protect_region(vaddr{0} - page, 2 * page, r)); }},
         {"map_linear: the range runs from the low half into the hole", error::out_of_range,
-         [=](C& c) { return error_of(c.map_linear(hole - page, 0x5000, 2 * page, rw, false)); }},
+         [=](C& c) { return error_of(c.map_linear(hole - page, 0x5'0000, 2 * page, rw, false)); }},
         {"map_region: the range spans the whole space", error::out_of_range,
          [=](C& c) { return error_of(c.map_region(0, id, vaddr{0} - page, rw, true)); }},
         {"unmap_region: size of the whole space", error::out_of_range,
@@ -163,13 +163,13 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
          [=](C& c) { return error_of(c.protect_region(page, vaddr{0} - 2 * page, r)); }},
         // ---- non-canonical addresses ----------------------------------------------------
         {"map: non-canonical va", error::out_of_range,
-         [=](C& c) { return error_of(c.map(outside, 0x5000, page, rw)); }},
+         [=](C& c) { return error_of(c.map(outside, 0x5'0000, page, rw)); }},
         {"map_linear: non-canonical va", error::out_of_range,
-         [=](C& c) { return error_of(c.map_linear(outside, 0x5000, page, rw, true)); }},
+         [=](C& c) { return error_of(c.map_linear(outside, 0x5'0000, page, rw, true)); }},
         {"unmap: non-canonical va", error::out_of_range,
          [=](C& c) { return error_of(c.unmap(outside)); }},
         {"remap: non-canonical va", error::out_of_range,
-         [=](C& c) { return error_of(c.remap(outside, 0x5000, rw)); }},
+         [=](C& c) { return error_of(c.remap(outside, 0x5'0000, rw)); }},
         {"protect: non-canonical va", error::out_of_range,
          [=](C& c) { return error_of(c.protect(outside, r)); }},
         {"unmap_region: non-canonical va", error::out_of_range,
@@ -187,9 +187,9 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
          [=](C& c) { return error_of(c.remap(P, X::pa_limit, rw)); }},
         // ---- mapping over what is there ---------------------------------------------------
         {"map: over a present page", error::already_mapped,
-         [=](C& c) { return error_of(c.map(P, 0x7000, page, rw)); }},
+         [=](C& c) { return error_of(c.map(P, 0x7'0000, page, rw)); }},
         {"map: a 4 KiB page inside a huge page", error::mapped_to_huge_page,
-         [=](C& c) { return error_of(c.map(H + page, 0x7000, page, rw)); }},
+         [=](C& c) { return error_of(c.map(H + page, 0x7'0000, page, rw)); }},
         {"map: a huge page over a table that maps 4 KiB pages", error::already_mapped,
          [=](C& c) { return error_of(c.map(align_down(P, huge), 0, huge, rw)); }},
         {"map_region: over a present page", error::already_mapped,
@@ -197,12 +197,12 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
         {"map_region: a range that starts inside a huge page", error::already_mapped,
          [=](C& c) { return error_of(c.map_region(H + huge - page, id, 2 * page, rw, false)); }},
         {"map_linear: over a present page", error::already_mapped,
-         [=](C& c) { return error_of(c.map_linear(P, 0x5000, page, rw, true)); }},
+         [=](C& c) { return error_of(c.map_linear(P, 0x5'0000, page, rw, true)); }},
         // ---- unmap, remap, protect of what is not mapped ----------------------------------
         {"unmap: nothing there", error::not_mapped,
          [=](C& c) { return error_of(c.unmap(E)); }},
         {"remap: nothing there", error::not_mapped,
-         [=](C& c) { return error_of(c.remap(E, 0x5000, rw)); }},
+         [=](C& c) { return error_of(c.remap(E, 0x5'0000, rw)); }},
         {"protect: nothing there", error::not_mapped,
          [=](C& c) { return error_of(c.protect(E, r)); }},
         {"unmap_region: a hole after a present page", error::not_mapped,
@@ -231,13 +231,13 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
          [&lender](C& c) { return error_of(c.copy_from(lender, root_span, vaddr{0} - root_span)); }},
         // ---- calls on borrowed root entries ----------------------------------------------
         {"map: in a borrowed root entry", error::borrowed_range,
-         [=](C& c) { return error_of(c.map(B + 2 * page, 0x5000, page, rw)); }},
+         [=](C& c) { return error_of(c.map(B + 2 * page, 0x5'0000, page, rw)); }},
         {"map_region: touching a borrowed root entry", error::borrowed_range,
          [=](C& c) { return error_of(c.map_region(B - page, id, 2 * page, rw, false)); }},
         {"unmap: a borrowed page", error::borrowed_range,
          [=](C& c) { return error_of(c.unmap(B)); }},
         {"remap: a borrowed page", error::borrowed_range,
-         [=](C& c) { return error_of(c.remap(B, 0x5000, rw)); }},
+         [=](C& c) { return error_of(c.remap(B, 0x5'0000, rw)); }},
         {"protect: a borrowed page", error::borrowed_range,
          [=](C& c) { return error_of(c.protect(B, r)); }},
         {"protect_region: a borrowed range", error::borrowed_range,
@@ -246,15 +246,15 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
          [=](C& c) { return error_of(c.unmap_region(B, page)); }},
         // ---- flags the format cannot express ---------------------------------------------
         {"map: device and uncached together", error::invalid_flags,
-         [=](C& c) { return error_of(c.map(E, 0x5000, page, rw | device | uncached)); }},
+         [=](C& c) { return error_of(c.map(E, 0x5'0000, page, rw | device | uncached)); }},
         {"map: no access, device and uncached together", error::invalid_flags,
-         [=](C& c) { return error_of(c.map(E, 0x5000, page, device | uncached)); }},
+         [=](C& c) { return error_of(c.map(E, 0x5'0000, page, device | uncached)); }},
         {"map_region: no access, device and uncached together", error::invalid_flags,
          [=](C& c) { return error_of(c.map_region(E, id, page, global | device | uncached, true)); }},
         {"map_linear: device and uncached together", error::invalid_flags,
-         [=](C& c) { return error_of(c.map_linear(E, 0x5000, page, r | device | uncached, true)); }},
+         [=](C& c) { return error_of(c.map_linear(E, 0x5'0000, page, r | device | uncached, true)); }},
         {"remap: no access, device and uncached together", error::invalid_flags,
-         [=](C& c) { return error_of(c.remap(P, 0x5000, device | uncached)); }},
+         [=](C& c) { return error_of(c.remap(P, 0x5'0000, device | uncached)); }},
         {"protect: no access, device and uncached together", error::invalid_flags,
          [=](C& c) { return error_of(c.protect(P, user | device | uncached)); }},
         {"protect_region: device and uncached together", error::invalid_flags,
@@ -262,14 +262,14 @@ std::vector<bad_input<F>> catalogue(bad_input_fixture<F>& fix) {
     };
     if (user_flag != flags::none) {  // AArch64 EL2: no EL0, user is refused
         rows.push_back({"map: user on a format without a user level", error::invalid_flags,
-                        [=](C& c) { return error_of(c.map(E, 0x5000, page, rw | user)); }});
+                        [=](C& c) { return error_of(c.map(E, 0x5'0000, page, rw | user)); }});
         rows.push_back({"protect_region: user on a format without a user level", error::invalid_flags,
                         [=](C& c) { return error_of(c.protect_region(P, page, r | user)); }});
     }
     if (X::has_high_half) {
         rows.push_back({"map_linear: from the top of the low half into the high half",
                         error::out_of_range, [=](C& c) {
-                            return error_of(c.map_linear(hole - page, 0x5000,
+                            return error_of(c.map_linear(hole - page, 0x5'0000,
                                                          vaddr{0} - hole + 2 * page, rw, true));
                         }});
         rows.push_back({"copy_from: from the low half into the high half", error::out_of_range,
@@ -358,7 +358,7 @@ TEMPLATE_LIST_TEST_CASE("flags: never less than asked, more only as the header s
         const flags f = flags(bits);
         INFO(F::name << " flags " << bits);
         const auto before = take_snapshot(pt);
-        auto m = c.map(va, 0x5000, fx::page, f);
+        auto m = c.map(va, 0x5'0000, fx::page, f);
         if (!F::accepts(f)) {
             // refused: two memory types, or user without a user level
             CHECK(m.is(error::invalid_flags));
@@ -390,8 +390,8 @@ TEMPLATE_LIST_TEST_CASE("flags: write without read, execute-only and no access, 
     frame_pool pool(256);
     auto pt = make_table<F>(pool);
     auto c = pt.cursor();
-    REQUIRE(c.map(fx::huge, 0x5000, fx::page, flags::write));
-    REQUIRE(c.map(fx::huge + fx::page, 0x6000, fx::page, flags::execute));
+    REQUIRE(c.map(fx::huge, 0x5'0000, fx::page, flags::write));
+    REQUIRE(c.map(fx::huge + fx::page, 0x6'0000, fx::page, flags::execute));
     const flags w = pt.query(fx::huge)->flags;
     const flags x = pt.query(fx::huge + fx::page)->flags;
     CHECK(has(w, flags::write));
@@ -409,10 +409,10 @@ TEMPLATE_LIST_TEST_CASE("flags: write without read, execute-only and no access, 
         CHECK_FALSE(has(x, flags::write));
     }
     // no access: a leaf that grants nothing, not an error and not a hole
-    REQUIRE(c.map(2 * fx::huge, 0x7000, fx::page, no_access));
+    REQUIRE(c.map(2 * fx::huge, 0x7'0000, fx::page, no_access));
     const auto t = pt.query(2 * fx::huge + 8);
     REQUIRE(t);
-    CHECK(t->pa == 0x7008);
+    CHECK(t->pa == 0x7'0008);
     CHECK(t->size == fx::page);
     CHECK_FALSE(grants_access(t->flags));
 }

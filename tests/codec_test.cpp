@@ -13,9 +13,9 @@ TEMPLATE_LIST_TEST_CASE("encode and decode round-trip every flag set at every le
         const auto& g = F::levels[level];
         const paddr pa = g.span() * 3 & ((paddr{1} << (F::pa_bits < 40 ? F::pa_bits : 40)) - 1);
         if (level + 1 < F::levels.size()) {
-            const auto t = F::encode_table(0x7000, level);
+            const auto t = F::encode_table(0x7'0000, level);
             CHECK(F::kind(t, level) == entry_kind::table);
-            CHECK(F::address(t, level) == 0x7000);
+            CHECK(F::address(t, level) == 0x7'0000);
         }
         CHECK(F::kind(0, level) == entry_kind::empty);
         if (!g.leaf_allowed) continue;

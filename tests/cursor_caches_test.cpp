@@ -94,7 +94,7 @@ TEMPLATE_LIST_TEST_CASE("tables reclaimed empty are reused without the memory po
     // one page per last-level table, in distinct tables
     const std::uint64_t stride = F::levels[F::levels.size() - 2].span();
     constexpr std::size_t pages = 3 * cursor_type::retire_batch;
-    frame_pool pool(1024);
+    frame_pool pool(1024 * fx::table_frames);
     auto pt = make_table<F>(pool);
     const auto root_only = pool.live_frames();
     auto c = pt.cursor();
@@ -134,16 +134,16 @@ TEMPLATE_LIST_TEST_CASE("copy_from over root entries a single-page unmap emptied
     frame_pool pool(256);
     auto lender = make_table<F>(pool);
     auto pt = make_table<F>(pool);
-    REQUIRE(lender.cursor().map(start + fx::page, 0x9000, fx::page, rw));
+    REQUIRE(lender.cursor().map(start + fx::page, 0x9'0000, fx::page, rw));
     const auto before = pool.live_frames();
     auto c = pt.cursor();
-    REQUIRE(c.map(start, 0x8000, fx::page, rw));
+    REQUIRE(c.map(start, 0x8'0000, fx::page, rw));
     REQUIRE(c.unmap(start));               // its tables wait for the flush
     REQUIRE(c.copy_from(lender, start, span));
     CHECK(c.reclaims_pending() == 0);
     c.flush();
     CHECK(pool.live_frames() == before);   // the emptied tables went at the flush, none leaked
-    CHECK(pt.query(start + fx::page)->pa == 0x9000);
+    CHECK(pt.query(start + fx::page)->pa == 0x9'0000);
     CHECK(pt.query(start).err() == error::not_mapped);
     CHECK(pool.bad_frees() == 0);
 }
@@ -160,7 +160,7 @@ void stray_bits_case() {
     for (unsigned b = 1; b < 8 * sizeof(entry) && stray == 0; ++b)
         if (F::kind(entry(entry{1} << b), last) == entry_kind::empty) stray = entry(entry{1} << b);
     REQUIRE(stray != 0);
-    frame_pool pool(256);
+    frame_pool pool(256 * fx::table_frames);
     auto created = page_table<F, handler_memory<Handler>>::create(Handler{&pool});
     REQUIRE(created);
     auto& pt = *created;

@@ -164,23 +164,23 @@ TEMPLATE_LIST_TEST_CASE("break-before-make: a changed output address or size is 
     {
         auto c = pt->cursor();
         REQUIRE(c.map(va, 0, fx::huge, rw));
-        REQUIRE(c.map(8 * fx::huge, 0x5000, fx::page, rw));
+        REQUIRE(c.map(8 * fx::huge, 0x5'0000, fx::page, rw));
     }
     log.events.clear();
     {
         auto c = pt->cursor();
         // same frame, new flags: no break needed
-        REQUIRE(c.remap(8 * fx::huge, 0x5000, r));
+        REQUIRE(c.remap(8 * fx::huge, 0x5'0000, r));
         CHECK(log.events.empty());
         // new frame: invalidated at once, inside the call
-        REQUIRE(c.remap(8 * fx::huge, 0x6000, rw));
+        REQUIRE(c.remap(8 * fx::huge, 0x6'0000, rw));
         CHECK(log.events == std::vector<std::string>{"page " + std::to_string(8 * fx::huge)});
         // a split changes the entry's size: the huge page is invalidated at once
         REQUIRE(c.protect_region(va + fx::page, fx::page, r));
         CHECK(log.events.size() == 2);
         CHECK(log.events[1] == "page " + std::to_string(va));
     }
-    CHECK(pt->query(8 * fx::huge)->pa == 0x6000);
+    CHECK(pt->query(8 * fx::huge)->pa == 0x6'0000);
     CHECK(pt->query(va + fx::page)->flags == F::effective(r));
     CHECK(pt->query(va)->pa == 0);
 }
@@ -270,7 +270,7 @@ TEMPLATE_LIST_TEST_CASE("a table the handler places above the format's physical 
     while (pool.live_frames() < 8) REQUIRE(pool.alloc(1, 4096).has_value());  // the rest of the range
     const auto before = take_snapshot(pt);
     const auto live = pool.live();
-    CHECK(pt.cursor().map(fx::biggest, 0x5000, fx::page, rw).is(error::no_memory));
+    CHECK(pt.cursor().map(fx::biggest, 0x5'0000, fx::page, rw).is(error::no_memory));
     CHECK(take_snapshot(pt) == before);
     CHECK(pool.live() == live);
     CHECK(pool.bad_frees() == 0);

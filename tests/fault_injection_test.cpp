@@ -104,7 +104,7 @@ TEMPLATE_LIST_TEST_CASE("map, map_region and map_linear fail cleanly at every al
 
     SECTION("map of a 4 KiB page in an empty table allocates every level below the root") {
         const auto n = fail_each_allocation(pool, pt, [&] {
-            return ok_or_no_memory(pt.cursor().map(5 * fx::biggest + fx::page, 0x4000, fx::page, rw));
+            return ok_or_no_memory(pt.cursor().map(5 * fx::biggest + fx::page, 0x4'0000, fx::page, rw));
         });
         CHECK(n == depth - 1);
     }
@@ -116,7 +116,7 @@ TEMPLATE_LIST_TEST_CASE("map, map_region and map_linear fail cleanly at every al
     }
     SECTION("map_region with huge pages across a biggest-page boundary, sharing tables") {
         const vaddr va = 2 * fx::biggest - fx::huge - 3 * fx::page;
-        REQUIRE(pt.cursor().map(va - 2 * fx::page, 0x7000, fx::page, rw));  // same last-level table
+        REQUIRE(pt.cursor().map(va - 2 * fx::page, 0x7'0000, fx::page, rw));  // same last-level table
         const std::uint64_t size = 3 * fx::page + fx::huge + fx::biggest + fx::huge + 2 * fx::page;
         const auto n = fail_each_allocation(pool, pt, [&] {
             return ok_or_no_memory(pt.cursor().map_region(
@@ -221,14 +221,14 @@ TEMPLATE_LIST_TEST_CASE("adopted boot tables: map and split fail cleanly at ever
         REQUIRE(pt.query(2 * fx::huge + 8)->pa == 2 * fx::huge + 8);
         SECTION("map next to the boot regions") {
             const auto n = fail_each_allocation(pool, pt, [&] {
-                return ok_or_no_memory(pt.cursor().map(6 * fx::huge, 0x9000, fx::page, rw));
+                return ok_or_no_memory(pt.cursor().map(6 * fx::huge, 0x9'0000, fx::page, rw));
             });
             CHECK(n >= 1);
         }
         SECTION("map into a boot table") {
             const vaddr va = 8 * fx::huge + 20 * fx::page;
             const auto n = fail_each_allocation(pool, pt, [&] {
-                return ok_or_no_memory(pt.cursor().map_linear(va, 0x9000, 2 * fx::page, rw, true));
+                return ok_or_no_memory(pt.cursor().map_linear(va, 0x9'0000, 2 * fx::page, rw, true));
             });
             CHECK(n == 0);  // the boot tables hold it already
         }
@@ -261,11 +261,11 @@ TEMPLATE_LIST_TEST_CASE("copy_from allocates nothing", "[fault][copy_from]", all
     constexpr std::uint64_t span = F::levels[0].span();
     const vaddr kernel = F::va_valid(vaddr{0} - span) ? vaddr{0} - span : 16 * span;
     auto lender = make_table<F>(pool);
-    REQUIRE(lender.cursor().map(kernel, 0x8000, facts<F>::page, rw | global));
+    REQUIRE(lender.cursor().map(kernel, 0x8'0000, facts<F>::page, rw | global));
     auto pt = make_table<F>(pool);
     const auto n = fail_each_allocation(pool, pt, [&] {
         return ok_or_no_memory(pt.cursor().copy_from(lender, kernel, span));
     });
     CHECK(n == 0);
-    CHECK(pt.query(kernel)->pa == 0x8000);
+    CHECK(pt.query(kernel)->pa == 0x8'0000);
 }

@@ -21,7 +21,7 @@ void populate(PT& pt, vaddr base) {
     REQUIRE(c.map(base, fx::pa_offset, fx::huge, rw | flags::user));
     REQUIRE(c.map_linear(base + fx::huge, fx::pa_offset + 2 * fx::huge, 5 * fx::page,
                          rw | flags::user, false));
-    REQUIRE(c.map(base + fx::huge + 7 * fx::page, 0x7000, fx::page, r | flags::user));
+    REQUIRE(c.map(base + fx::huge + 7 * fx::page, 0x7'0000, fx::page, r | flags::user));
     REQUIRE(c.map(base + 2 * fx::huge, fx::pa_offset + 3 * fx::huge, fx::huge, rx | flags::user));
 }
 

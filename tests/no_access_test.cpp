@@ -152,7 +152,7 @@ TEMPLATE_LIST_TEST_CASE("fork_copy copies no-access leaves as they are", "[no_ac
     {
         auto c = parent.cursor();
         REQUIRE(c.map(va, fx::pa_offset, fx::huge, no_access));
-        REQUIRE(c.map(va + fx::huge, 0x7000, fx::page, rw));
+        REQUIRE(c.map(va + fx::huge, 0x7'0000, fx::page, rw));
     }
     {
         auto into = child.cursor();

@@ -121,7 +121,7 @@ flags own_flags(const PT& pt, vaddr va) {
 inline bool uniform_in_model(const reference_model& model, vaddr s, std::uint64_t span) {
     const model_page* first = model.find(s);
     if (!first || !is_aligned(first->pa, span)) return false;
-    for (std::uint64_t off = 0; off < span; off += reference_model::page) {
+    for (std::uint64_t off = 0; off < span; off += model.page) {
         const model_page* p = model.find(s + off);
         if (!p || p->pa != first->pa + off || p->f != first->f) return false;
     }
@@ -153,10 +153,10 @@ bool check_fork(PT& pt, Cursor& from, reference_model& model, frame_pool& pool, 
             ok = true;
             if (cow)
                 for (auto it = model.pages().lower_bound(va); it != model.pages().end() && it->first <= last; ++it)
-                    model.protect(it->first, reference_model::page, F::effective(it->second.f & ~flags::write));
+                    model.protect(it->first, model.page, F::effective(it->second.f & ~flags::write));
             std::size_t pages = 0;
             RC_ASSERT(child->for_each_mapping(va, size, [&](const mapping& m) {
-                for (std::uint64_t off = 0; off < m.size; off += reference_model::page, ++pages) {
+                for (std::uint64_t off = 0; off < m.size; off += model.page, ++pages) {
                     const model_page* p = model.find(m.va + off);
                     RC_ASSERT(p != nullptr);
                     RC_ASSERT(p->pa == m.pa + off);
@@ -182,7 +182,7 @@ void run_sequence(const std::vector<op>& ops) {
     auto created = page_table<F, handler_memory<Handler>>::create(Handler{&pool});
     RC_ASSERT(created.has_value());
     auto& pt = *created;
-    reference_model model;
+    reference_model model(geometry_of<F>::min_page);
     // The window straddles a biggest-page boundary and huge-page boundaries around it.
     const vaddr window = fx::biggest - fx::huge;
     const std::size_t window_pages = 3 * fx::huge / fx::page;

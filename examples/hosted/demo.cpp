@@ -75,11 +75,20 @@ struct handler {  // the seed's PagingHandler, as a small handle to the allocato
     void* phys_to_virt(paddr pa) { return frames->virt(pa); }
 };
 
-// The layout: 64 MiB identity-mapped with the largest pages, a 4 MiB "kernel image" in
-// 4 KiB pages at 0x10'0000 (text rx, data rw), and a 64 KiB device window.
-template <class Cursor>
+// The layout: 64 MiB identity-mapped with the largest pages (or one block of the format's
+// smallest, when that is larger: 512 MiB with AArch64's 64 KiB granule), a 4 MiB "kernel
+// image" in the smallest pages at 0x10'0000 (text rx, data rw), and a 64 KiB device window.
+template <class F>
+constexpr std::uint64_t page_of = geometry_of<F>::min_page;
+template <class F>
+constexpr std::uint64_t identity_size = geometry_of<F>::span(geometry_of<F>::last - 1) > 64_MiB
+                                            ? geometry_of<F>::span(geometry_of<F>::last - 1)
+                                            : 64_MiB;
+
+template <class F, class Cursor>
 constexpr status build_layout(Cursor& c) {
-    PTGEN_TRY(c.map_region(0x4000'0000, [](vaddr v) { return v; }, 64_MiB, rwx | global, true));
+    PTGEN_TRY(c.map_region(0x4000'0000, [](vaddr v) { return v; }, identity_size<F>,
+                           rwx | global, true));
     PTGEN_TRY(c.map_region(0x10'0000, [](vaddr v) { return v + 0x3f00'0000; }, 2_MiB, rx, false));
     PTGEN_TRY(c.map_region(0x30'0000, [](vaddr v) { return v + 0x3f00'0000; }, 2_MiB, rw, false));
     PTGEN_TRY(c.map_region(0x900'0000, [](vaddr v) { return v; }, 64_KiB, rw | device, false));
@@ -87,7 +96,8 @@ constexpr status build_layout(Cursor& c) {
 }
 
 template <class F>
-constexpr std::size_t arena_bytes = 2 * F::levels[0].table_bytes() + 16 * 4096;
+constexpr std::size_t arena_bytes =
+    2 * geometry_of<F>::root_footprint + 16 * (page_of<F> > 4096 ? page_of<F> : 4096);
 
 // Built by the compiler: the tables and the number of tables they need.
 template <class F>
@@ -96,7 +106,7 @@ constexpr auto compile_time_layout() {
         static_arena<F, arena_bytes<F>>{0x8000'0000});
     {
         auto c = pt->cursor();
-        (void)build_layout(c);
+        (void)build_layout<F>(c);
     }
     return pt->memory().tables_in_use();
 }
@@ -106,7 +116,7 @@ constexpr bool compile_time_layout_is_right() {
     auto pt = page_table<F, static_arena<F, arena_bytes<F>>>::create(
         static_arena<F, arena_bytes<F>>{0x8000'0000});
     auto c = pt->cursor();
-    if (!build_layout(c)) return false;
+    if (!build_layout<F>(c)) return false;
     return pt->query(0x4123'4567)->pa == 0x4123'4567 && pt->query(0x10'1234)->pa == 0x3f10'1234 &&
            pt->query(0x10'1234)->flags == F::effective(rx) &&
            pt->query(0x900'0000)->flags == F::effective(rw | device) &&
@@ -138,32 +148,33 @@ int main(int argc, char** argv) {
             }
             {
                 auto c = pt->cursor();
-                check(build_layout(c).has_value());
+                check(build_layout<F>(c).has_value());
             }
             rt_tables = 1;  // the root, and every table an entry points to
             pt->walk(~std::size_t{0}, [&](const auto& e) { rt_tables += e.kind == entry_kind::table; });
             check(pt->query(0x4123'4567)->pa == 0x4123'4567);
             auto c = pt->cursor();
             // Protect one page inside the identity map read-only: its huge page is split.
-            check(c.protect_region(0x4020'3000, 4_KiB, r).has_value());
-            split_ok = pt->query(0x4020'3000)->size == 4_KiB &&
-                       pt->query(0x4020'3000)->flags == F::effective(r) &&
-                       pt->query(0x4020'4000)->flags == F::effective(rwx | global);
+            constexpr std::uint64_t page = page_of<F>;
+            constexpr vaddr one = 0x4020'0000 + 3 * page;
+            check(c.protect_region(one, page, r).has_value());
+            split_ok = pt->query(one)->size == page && pt->query(one)->flags == F::effective(r) &&
+                       pt->query(one + page)->flags == F::effective(rwx | global);
             check(split_ok);
             // mprotect(PROT_NONE) and back: the page keeps its frame and size meanwhile.
-            check(c.protect(0x4020'3000, no_access).has_value());
-            check(pt->query(0x4020'3000).has_value() && !grants_access(pt->query(0x4020'3000)->flags) &&
-                  pt->query(0x4020'3000)->pa == 0x4020'3000);
+            check(c.protect(one, no_access).has_value());
+            check(pt->query(one).has_value() && !grants_access(pt->query(one)->flags) &&
+                  pt->query(one)->pa == one);
             // Uniform again, the split table collapses back into one huge page.
-            check(c.protect(0x4020'3000, rwx | global).has_value());
-            const auto collapsed = c.collapse(0x4000'0000, 64_MiB);
+            check(c.protect(one, rwx | global).has_value());
+            const auto collapsed = c.collapse(0x4000'0000, identity_size<F>);
             collapse_ok = collapsed && *collapsed == 1 &&
-                          pt->query(0x4020'3000)->size == pt->query(0x4040'0000)->size;
+                          pt->query(one)->size == pt->query(0x4000'0000 + identity_size<F> / 2)->size;
             check(collapse_ok);
             check(c.remap(0x10'0000, 0x7000'0000, rx).has_value());
             check(pt->query(0x10'0010)->pa == 0x7000'0010);
-            check(c.map(0x10'0000, 0, 4_KiB, rw).is(error::already_mapped));
-            check(c.unmap_region(0x4000'0000, 64_MiB).has_value());
+            check(c.map(0x10'0000, 0, page, rw).is(error::already_mapped));
+            check(c.unmap_region(0x4000'0000, identity_size<F>).has_value());
             check(c.unmap_region(0x10'0000, 4_MiB).has_value());
             check(c.unmap_region(0x900'0000, 64_KiB).has_value());
             c.flush();

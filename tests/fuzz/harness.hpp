@@ -264,7 +264,10 @@ public:
     using memory = handler_memory<handler>;
     using tlb = recording_tlb<wants_break_before_make<F>>;
     using table = page_table<F, memory, tlb>;
-    using arena = static_arena<F, 64 * 4096>;
+    // 4 KiB frames of a table below the root (1, or 4 and 16 with the 16 and 64 KiB granules):
+    // the arena, the pool and the margin scale by it.
+    static constexpr std::size_t table_frames = (F::levels[geo::depth - 1].table_bytes() + 4095) / 4096;
+    using arena = static_arena<F, 64 * 4096 * table_frames>;
 
     static constexpr std::uint64_t page = geo::min_page;
     static constexpr unsigned depth = unsigned(geo::depth);
@@ -272,8 +275,8 @@ public:
     static constexpr std::uint64_t root_span = F::levels[0].span();
     static constexpr std::size_t root_entries = F::levels[0].entries();
     static constexpr paddr pool_base = 0x8000'0000;
-    static constexpr std::size_t pool_frames = 320;
-    static constexpr std::size_t margin = 48;         // frames one call may need at most
+    static constexpr std::size_t pool_frames = 320 * table_frames;
+    static constexpr std::size_t margin = 48 * table_frames;  // frames one call may need at most
     static constexpr std::uint64_t leaf_limit = 4096;  // leaves one call may write at most
 
     // Table address of va: the VA bits the root indexes (AArch64 EL1: both halves alias).

@@ -12,6 +12,7 @@ declare -A target=(
     [riscv-sv39]=riscv64-unknown-elf [riscv-sv48]=riscv64-unknown-elf
     [riscv-sv57]=riscv64-unknown-elf [riscv-sv39-svpbmt]=riscv64-unknown-elf [x86_64-5level]=x86_64-unknown-elf
     [aarch64-4k-el1]=aarch64-unknown-elf [aarch64-4k-el2]=aarch64-unknown-elf
+    [aarch64-16k-el1]=aarch64-unknown-elf [aarch64-64k-el1]=aarch64-unknown-elf
     [x86_64-4level]=x86_64-unknown-elf [arm-short-descriptor]=armv7a-none-eabi
     [loongarch64-4level]=loongarch64-unknown-elf)
 section_size() {  # <elf> <section>: its size in bytes (readelf reads every ELF machine)

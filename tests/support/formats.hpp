@@ -47,6 +47,10 @@ struct facts {
         return b;
     }();
     static constexpr std::uint64_t pa_offset = 4 * biggest;  // keeps every alignment
+    // 4 KiB frames of a last-level table (1; 4 and 16 with AArch64's 16 and 64 KiB granules):
+    // pools sized in tables scale by it.
+    static constexpr std::size_t table_frames =
+        std::size_t((F::levels[geo::depth - 1].table_bytes() + 4095) / 4096);
 
     // An address outside the format's virtual space (non-canonical, or above 4 GiB on 32-bit).
     static constexpr vaddr outside_va = [] {

@@ -1,5 +1,5 @@
-// tests/support/reference_model.hpp: the simplest possible page table, a map from 4 KiB page
-// to {pa, flags}, that the engine is checked against.
+// tests/support/reference_model.hpp: the simplest possible page table, a map from page (of the
+// format's smallest size: 4, 16 or 64 KiB) to {pa, flags}, that the engine is checked against.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,8 @@ struct model_page {
 
 class reference_model {
 public:
-    static constexpr std::uint64_t page = 4096;
+    explicit reference_model(std::uint64_t page_size = 4096) : page(page_size) {}
+    const std::uint64_t page;
 
     bool all_free(vaddr va, std::uint64_t size) const {
         auto it = pages_.lower_bound(va);
