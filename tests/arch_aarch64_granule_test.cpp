@@ -107,9 +107,9 @@ using granule_formats = std::tuple<a64::stage1_16k_el1, a64::stage1_64k_el1, g16
                                    a64::stage1_el1<16, 42>, a64::stage1_64k_el2>;
 
 template <class F>
-constexpr std::uint64_t page_of = geometry_of<F>::min_page;
+constexpr std::uint64_t page_of = ptgen::test::facts<F>::page;
 template <class F>
-constexpr std::uint64_t block_of = geometry_of<F>::span(geometry_of<F>::last - 1);
+constexpr std::uint64_t block_of = ptgen::test::facts<F>::huge;  // the smallest block
 template <class F>
 constexpr ptgen::vaddr kernel_half = ptgen::recipes::usual_addresses<F>::kernel_image;
 
