@@ -144,6 +144,12 @@ ptgen_qemu_test(x86_64-4level x86_64 33 ${PTGEN_QEMU_ARGS_x86_64})
 # 5-level paging: QEMU's TCG implements CR4.LA57 with -cpu qemu64,+la57.
 ptgen_qemu_test(x86_64-5level x86_64 33 -cpu qemu64,+la57 ${PTGEN_QEMU_ARGS_x86_64})
 
+# i386: 32-bit paging (qemu32 has PSE and PGE) and PAE paging with execute-disable (+nx: CPUID
+# 80000001H EDX.NX, IA32_EFER.NXE). Same exit device and status as x86-64.
+ptgen_kernel_arch(i386 qemu-system-i386)
+ptgen_qemu_test(i386-2level i386 33 -cpu qemu32 ${PTGEN_QEMU_ARGS_x86_64})
+ptgen_qemu_test(i386-pae i386 33 -cpu qemu32,+nx ${PTGEN_QEMU_ARGS_x86_64})
+
 ptgen_kernel_arch(armv7 qemu-system-arm)
 ptgen_qemu_test(arm-short-descriptor armv7 0
     -machine virt -cpu cortex-a15 -m 128M -nographic -semihosting -icount shift=0)

@@ -62,7 +62,10 @@ struct bad_input_fixture {
     static constexpr vaddr H = 2 * huge;
     static constexpr vaddr P = 8 * huge;
     static constexpr vaddr E = 16 * huge;
-    static constexpr vaddr B = has_high_half ? vaddr{0} - root_span : 64 * root_span;
+    // (a root of 4 entries, i386 PAE: the last one)
+    static constexpr vaddr B = has_high_half             ? vaddr{0} - root_span
+                               : F::va_valid(64 * root_span) ? 64 * root_span
+                                                             : (F::levels[0].entries() - 1) * root_span;
     static constexpr paddr pa_limit = paddr{1} << F::pa_bits;
 
     frame_pool pool{1024};
@@ -289,6 +292,12 @@ struct widening {
     static constexpr flags dropped_without_access = flags::none;
 };
 template <>
+struct widening<x86_32::two_level> {
+    static constexpr flags added = flags::read | flags::execute;  // no execute-disable bit
+    static constexpr flags dropped = flags::none;
+    static constexpr flags dropped_without_access = flags::none;
+};
+template <>
 struct widening<arm::short_descriptor> {
     static constexpr flags added = flags::read;  // always readable, if any access
     static constexpr flags dropped = flags::none;
@@ -402,6 +411,9 @@ TEMPLATE_LIST_TEST_CASE("flags: write without read, execute-only and no access, 
     } else if constexpr (requires { F::svpbmt; }) {  // RISC-V
         CHECK(w == rw);              // W without R is reserved: read is granted
         CHECK(x == flags::execute);  // X alone is a legal execute-only page
+    } else if constexpr (std::is_same_v<F, x86_32::two_level>) {
+        CHECK(w == rwx);             // every present page is readable and executable
+        CHECK(x == rx);
     } else {
         CHECK(has(w, rw));           // every page is readable
         CHECK(has(x, rx));

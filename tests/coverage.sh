@@ -39,6 +39,7 @@ declare -A formats=(
     [sv39]=ptgen::riscv::sv39 [sv48]=ptgen::riscv::sv48 [sv57]=ptgen::riscv::sv57
     [sv39_svpbmt]=ptgen::riscv::sv39_svpbmt
     [x86_64_5level]=ptgen::x86_64::long_mode_5level
+    [i386]=ptgen::x86_32::two_level [i386_pae]=ptgen::x86_32::pae
     [loongarch64]=ptgen::loongarch64::la64_4level)
 echo "== building the fuzz corpus replayers"
 mkdir -p "$dir/replay"

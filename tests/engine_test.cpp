@@ -302,11 +302,21 @@ TEMPLATE_LIST_TEST_CASE("the cursor batches TLB flushes and flushes when destroy
         auto c = pt->cursor();
         REQUIRE(c.map(0x10'0000, 0x10'0000, fx::page, rw));
         REQUIRE(c.map(0x11'0000, 0x11'0000, fx::page, rw));
-        CHECK(c.pending() == 2);
         CHECK(log.pages.empty());
+        if constexpr (latches_root_entries<TestType>) {
+            CHECK(c.full_flush_pending());  // the first map linked a root entry (i386 PAE)
+        } else {
+            CHECK(c.pending() == 2);
+        }
     }
-    CHECK(log.pages == std::vector<vaddr>{0x10'0000, 0x11'0000});
-    CHECK(log.full == 0);
+    if constexpr (latches_root_entries<TestType>) {
+        CHECK(log.pages.empty());
+        CHECK(log.full == 1);
+        log.full = 0;
+    } else {
+        CHECK(log.pages == std::vector<vaddr>{0x10'0000, 0x11'0000});
+        CHECK(log.full == 0);
+    }
     {
         auto c = pt->cursor();
         REQUIRE(c.map_region(fx::huge * 4, [](vaddr v) { return v; }, 64 * fx::page, rw, false));

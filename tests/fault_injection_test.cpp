@@ -259,7 +259,9 @@ TEMPLATE_LIST_TEST_CASE("copy_from allocates nothing", "[fault][copy_from]", all
     using F = TestType;
     frame_pool pool(1024);
     constexpr std::uint64_t span = F::levels[0].span();
-    const vaddr kernel = F::va_valid(vaddr{0} - span) ? vaddr{0} - span : 16 * span;
+    const vaddr kernel = F::va_valid(vaddr{0} - span) ? vaddr{0} - span
+                         : F::va_valid(16 * span)     ? 16 * span
+                                                      : (F::levels[0].entries() - 1) * span;
     auto lender = make_table<F>(pool);
     REQUIRE(lender.cursor().map(kernel, 0x8'0000, facts<F>::page, rw | global));
     auto pt = make_table<F>(pool);

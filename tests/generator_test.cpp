@@ -129,6 +129,19 @@ TEMPLATE_LIST_TEST_CASE("the decoder reads the layout's regions back from the ta
     for (const auto& r : layout_of<F>.regions)
         if (r.size != 0) regions.push_back(r);
     std::sort(regions.begin(), regions.end(), [](const auto& a, const auto& b) { return a.va < b.va; });
+    // regions the hardware cannot tell apart (i386 32-bit paging: r and rx are both rx) and that
+    // touch read back as one
+    for (auto& r : regions) r.attrs = F::effective(r.attrs);
+    for (std::size_t i = 1; i < regions.size();) {
+        auto& a = regions[i - 1];
+        const auto& b = regions[i];
+        if (a.va + a.size == b.va && a.pa + a.size == b.pa && a.attrs == b.attrs) {
+            a.size += b.size;
+            regions.erase(regions.begin() + std::ptrdiff_t(i));
+        } else {
+            ++i;
+        }
+    }
     REQUIRE(merged.size() == regions.size());
     for (std::size_t i = 0; i < regions.size(); ++i) {
         INFO(regions[i].name);

@@ -174,7 +174,11 @@ template <class K>
     t.check(ok, "no access: code in a protected-out page takes the fetch fault, runs again after");
     ok = bool(c.protect(xva, ptgen::rw));
     c.flush();
-    if constexpr (requires { K::no_fetch_fault; }) {
+    if constexpr (has(F::effective(ptgen::rw), ptgen::flags::execute)) {
+        // No execute-disable bit (i386 32-bit paging): the format says rw grants execute.
+        ok = ok && execute_ok(xva) && load_ok(xva, word(x));
+        t.check(ok, "execute off: the format cannot deny it, and an rw page runs code as effective() says");
+    } else if constexpr (requires { K::no_fetch_fault; }) {
         // The emulator cannot deliver this fault (see the kernel's no_fetch_fault).
         t.skip("execute off: an rw page takes the fetch fault at its address", K::no_fetch_fault);
     } else {

@@ -6,6 +6,7 @@
 #include "arch/arm.hpp"
 #include "arch/loongarch64.hpp"
 #include "arch/riscv.hpp"
+#include "arch/x86_32.hpp"
 #include "arch/x86_64.hpp"
 #include "core/handler_memory.hpp"
 #include "core/page_table.hpp"
@@ -24,6 +25,12 @@ using page_table = handler_page_table<long_mode_4level, H>;
 template <class H>
 using page_table_5level = handler_page_table<long_mode_5level, H>;  // CR4.LA57
 }  // namespace x86_64
+namespace x86_32 {
+template <class H>
+using page_table = handler_page_table<two_level, H>;
+template <class H>
+using pae_page_table = handler_page_table<pae, H>;  // CR4.PAE, IA32_EFER.NXE
+}  // namespace x86_32
 namespace aarch64 {
 template <class H>
 using page_table = handler_page_table<stage1_4k_el1, H>;

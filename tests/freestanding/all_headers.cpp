@@ -12,6 +12,7 @@
 #include <ptgen/tlb/arm.hpp>
 #include <ptgen/tlb/loongarch64.hpp>
 #include <ptgen/tlb/riscv.hpp>
+#include <ptgen/tlb/x86_32.hpp>
 #include <ptgen/tlb/x86_64.hpp>
 
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
@@ -31,6 +32,7 @@ static_assert(std::is_same_v<ptgen::native_tlb<ptgen::x86_64::long_mode_4level>,
                              ptgen::x86_64::invlpg_tlb>);
 static_assert(std::is_same_v<ptgen::x86_64::page_table<int*>::tlb_type, ptgen::x86_64::invlpg_tlb>);
 static_assert(std::is_same_v<ptgen::native_tlb<ptgen::riscv::sv39>, ptgen::no_tlb>);
+static_assert(std::is_same_v<ptgen::native_tlb<ptgen::x86_32::pae>, ptgen::no_tlb>);
 #endif
 
 // Something for the object file to hold, so the TU is not empty.

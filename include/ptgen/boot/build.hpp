@@ -26,7 +26,7 @@ struct image {
     using entry = typename F::entry_type;
     static constexpr std::size_t bytes = Bytes;
     static constexpr std::size_t entries = Bytes / sizeof(entry);
-    static constexpr std::size_t alignment = F::levels[0].table_align;
+    static constexpr std::size_t alignment = geometry_of<F>::max_table_align;
 
     paddr base = 0;
     paddr root = 0;       // the only root, or the low half's (TTBR0, PGDL)
@@ -136,7 +136,7 @@ struct invalid_image {
     using entry = typename F::entry_type;
     static constexpr std::size_t bytes = 0;
     static constexpr std::size_t entries = 0;
-    static constexpr std::size_t alignment = F::levels[0].table_align;
+    static constexpr std::size_t alignment = geometry_of<F>::max_table_align;
     paddr base = 0, root = 0, high_root = 0;
     std::array<entry, 0> tables{};
     constexpr auto registers() const noexcept { return F::boot_registers(0, 0); }

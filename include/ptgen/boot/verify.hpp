@@ -92,14 +92,21 @@ constexpr bool regions_translate(const Image& img, const Layout& l) {
     return true;
 }
 
-// Is every present leaf that is writable and executable inside a region that allows it?
+// Is every present leaf that is writable and executable inside a region that allows it, or one
+// that asked for write only on a format that cannot deny execute (i386 32-bit paging, which has
+// no execute-disable bit: the hardware makes every writable page executable, and effective()
+// says so)?
 template <class Image, class Layout>
 constexpr bool no_unasked_write_execute(const Image& img, const Layout& l) {
     using F = typename Image::format;
     using E = typename Image::entry;
     auto allowed = [&l](vaddr va) {
-        for (const region& r : l.regions)
-            if (r.size != 0 && r.allow_write_execute && va - r.va < r.size) return true;
+        for (const region& r : l.regions) {
+            if (r.size == 0 || va - r.va >= r.size) continue;
+            if (r.allow_write_execute) return true;
+            if (!has(r.attrs, flags::execute) && has(F::effective(r.attrs), flags::execute))
+                return true;
+        }
         return false;
     };
     auto visit = [&](const walk_entry<E>& e) {

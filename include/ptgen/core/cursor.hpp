@@ -107,6 +107,7 @@ public:
             if (format::kind(e, 0) != entry_kind::empty) {
                 pt_.engine().store(pt_.root_paddr(), i, e);
                 pt_.set_borrowed(i);
+                if constexpr (latches_root_entries<format>) effects_.changed_all();
             }
             if (v + (span - 1) == last) break;
         }
@@ -221,6 +222,7 @@ private:
             }
             for (std::size_t k = 0; k < n; ++k) pending[pending_count++] = va + k * span;
         }
+        constexpr void changed_all() noexcept { full = true; }
         constexpr void invalidate_now(vaddr va) { self->pt_.tlb().flush_page(va); }
         constexpr void invalidate_all_now() { self->pt_.tlb().flush_all(); }
         // unmap(va) may have emptied tables on va's path: reclaim them at the flush (the same
@@ -248,7 +250,8 @@ private:
     };
 
     static_assert(mutation_sink<effects> && defers_reclaim<effects> && leaf_table_cache<effects> &&
-                  reuses_zeroed_tables<effects> && invalidates_all_now<effects>);
+                  reuses_zeroed_tables<effects> && invalidates_all_now<effects> &&
+                  invalidates_all_later<effects>);
 
     PageTable& pt_;
     effects effects_{this, &pt_.leaf_memo_};

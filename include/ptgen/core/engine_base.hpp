@@ -140,6 +140,18 @@ public:
         if constexpr (leaf_table_cache<Sink>) sink.remember_leaf_table(leaf_table_tag(va), leaf_table);
         else (void)sink, (void)va, (void)leaf_table;
     }
+    // A table was just linked into an entry of `level`. Where the CPU latches root entries
+    // (latches_root_entries), a new root entry is seen only after a full flush: ask for one.
+    template <class Sink>
+    static constexpr void table_linked(unsigned level, Sink& sink) {
+        if constexpr (latches_root_entries<F>) {
+            static_assert(invalidates_all_later<Sink>,
+                          "a format that latches its root entries needs a sink with changed_all()");
+            if (level == 0) sink.changed_all();
+        } else {
+            (void)level, (void)sink;
+        }
+    }
     // What a leaf-table cache keys on: the span of one last-level table.
     static constexpr vaddr leaf_table_tag(vaddr va) noexcept {
         return va >> (F::levels[last_level].shift + F::levels[last_level].index_bits);

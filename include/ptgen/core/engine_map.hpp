@@ -172,6 +172,7 @@ protected:
         for (unsigned l = leaf; l > level + 1; --l)
             store(fresh[l - 1], F::levels[l - 1].index_of(va), F::encode_table(fresh[l], l - 1), entry{0});
         store(table, F::levels[level].index_of(va), F::encode_table(fresh[level + 1], level));
+        this->table_linked(level, sink);
         if (leaf == last_level) this->remember(sink, va, fresh[leaf]);
         sink.changed(va);
         return {};

@@ -173,6 +173,7 @@ protected:
         } else {
             child = reserve.take(level + 1);
             store(table, c.index, F::encode_table(child, level));
+            this->table_linked(level, sink);
         }
         apply_map(level + 1, child, c.first, c.last, job, reserve, sink);
     }

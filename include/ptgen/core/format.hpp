@@ -87,6 +87,14 @@ concept paired_leaves = requires(typename F::entry_type e, flags f) {
     { F::pair_flags(f, e) } -> std::same_as<flags>;
 };
 
+// Optional part of a format whose root entries the CPU copies into registers when the root
+// register is loaded (x86 PAE: the four PDPTEs, read at MOV to CR3): root_entries_latched =
+// true. A root entry the engine links takes effect only after a full flush (which reloads the
+// root register), so the engine asks the sink for one; such a root holds no leaves, so split and
+// collapse never change it, and unlinking one retires a table, which is a full flush already.
+template <class F>
+concept latches_root_entries = requires { requires F::root_entries_latched; };
+
 // Facts derived from a format's geometry, and the checks that the geometry is coherent.
 template <page_table_format F>
 struct geometry_of {
@@ -116,6 +124,14 @@ struct geometry_of {
         F::levels[0].table_align > F::levels[0].table_bytes() ? F::levels[0].table_align
                                                                 : F::levels[0].table_bytes();
 
+    // The strictest table alignment of any level: what memory holding every table must meet
+    // (a root smaller than a page is less aligned than the tables below it).
+    static constexpr std::size_t max_table_align = [] {
+        std::size_t a = 0;
+        for (const auto& g : F::levels) a = g.table_align > a ? g.table_align : a;
+        return a;
+    }();
+
     static constexpr bool pa_valid(paddr pa) noexcept {
         return F::pa_bits >= 64 || (pa >> F::pa_bits) == 0;
     }
@@ -132,6 +148,8 @@ struct geometry_of {
                 return false;                                      // splits need leaves below
             covered += g.index_bits;
         }
+        if constexpr (latches_root_entries<F>)
+            if (F::levels[0].leaf_allowed) return false;
         return F::levels[depth - 1].leaf_allowed && covered >= F::va_bits - 1 &&
                covered <= 64;
     }

@@ -41,6 +41,12 @@ concept defers_reclaim = requires(S& s, vaddr va) { s.reclaim_later(va); };
 template <class S>
 concept invalidates_all_now = requires(S& s) { s.invalidate_all_now(); };
 
+// A sink may defer a full invalidation to its flush: changed_all() (a root entry of a format
+// that latches them changed: core/format.hpp latches_root_entries; every sink of such a format
+// must have it).
+template <class S>
+concept invalidates_all_later = requires(S& s) { s.changed_all(); };
+
 // A sink may remember the last-level table of the last descent, keyed by the tag of the VA
 // range it covers (engine_base::leaf_table_tag), so that the next single-page call there skips
 // the walk. It must forget it at every retire (the only way a table leaves the tree).
@@ -75,6 +81,7 @@ struct free_at_once {
     M& memory;
     constexpr void changed(vaddr) noexcept {}
     constexpr void changed_run(vaddr, std::size_t, std::uint64_t) noexcept {}
+    constexpr void changed_all() noexcept {}
     constexpr void invalidate_now(vaddr) noexcept {}
     constexpr void retire(paddr pa, unsigned level) {
         if (memory.owns(pa)) memory.free_table(pa, F::levels[level]);

@@ -5,6 +5,7 @@
 // in the TLB by default:
 //   RISC-V Sv39/48/57       riscv::sfence_tlb       sfence.vma va / sfence.vma (every ASID)
 //   x86-64 4- and 5-level   x86_64::invlpg_tlb      invlpg / CR4.PGE toggle
+//   i386 2-level and PAE    x86_32::invlpg_tlb      invlpg / CR4.PGE toggle and CR3 reload
 //   AArch64 EL1&0 (any)     aarch64::el1_tlb        TLBI VAE1IS / VMALLE1IS, DSB ISH, ISB
 //   AArch64 EL2 (any)       aarch64::el2_tlb        TLBI VAE2 / ALLE2, DSB ISH, ISB
 //   ARMv7 short descriptor  arm::tlbimva_tlb        TLBIMVA / TLBIALL, BPIALL, DSB, ISB
@@ -54,6 +55,17 @@ struct ptgen::native_tlb_of<ptgen::x86_64::long_mode_4level> {
 template <>
 struct ptgen::native_tlb_of<ptgen::x86_64::long_mode_5level> {
     using type = ptgen::x86_64::invlpg_tlb;
+};
+#elif defined(__i386__)
+#include "../arch/x86_32.hpp"
+#include "x86_32.hpp"
+template <>
+struct ptgen::native_tlb_of<ptgen::x86_32::two_level> {
+    using type = ptgen::x86_32::invlpg_tlb;
+};
+template <>
+struct ptgen::native_tlb_of<ptgen::x86_32::pae> {
+    using type = ptgen::x86_32::invlpg_tlb;
 };
 #elif defined(__aarch64__)
 #include "../arch/aarch64.hpp"

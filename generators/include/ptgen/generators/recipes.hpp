@@ -11,6 +11,7 @@
 #include <ptgen/arch/arm.hpp>
 #include <ptgen/arch/loongarch64.hpp>
 #include <ptgen/arch/riscv.hpp>
+#include <ptgen/arch/x86_32.hpp>
 #include <ptgen/arch/x86_64.hpp>
 #include <ptgen/boot/layout.hpp>
 
@@ -48,6 +49,15 @@ struct usual_addresses<arm::short_descriptor> {  // Linux 3G/1G split: PAGE_OFFS
     static constexpr vaddr direct_map = 0xc000'0000;
     static constexpr vaddr kernel_image = 0xf000'0000;
 };
+// i386, 32-bit and PAE paging: Linux's 3G/1G split (PAGE_OFFSET); Linux links its image inside
+// the direct map, here it gets a place of its own above it so that the recipes combine.
+template <>
+struct usual_addresses<x86_32::two_level> {
+    static constexpr vaddr direct_map = 0xc000'0000;
+    static constexpr vaddr kernel_image = 0xf000'0000;
+};
+template <>
+struct usual_addresses<x86_32::pae> : usual_addresses<x86_32::two_level> {};
 template <>
 struct usual_addresses<riscv::sv39> {  // Linux: PAGE_OFFSET (sv39), KERNEL_LINK_ADDR
     static constexpr vaddr direct_map = 0xffff'ffd8'0000'0000;

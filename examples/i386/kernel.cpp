@@ -1,0 +1,224 @@
+// examples/i386/kernel.cpp: the i386 test kernel (QEMU pc, multiboot, 32-bit protected mode,
+// ring 0): 32-bit paging, or PAE paging with -DPTGEN_KERNEL_PAE. start.S loads CR3 with the
+// compile-time tables and turns paging on; then kernel::run_checks.
+#include <cstdint>
+
+#include <ptgen/boot.hpp>
+#include <ptgen/generators/recipes.hpp>
+#include <ptgen/tlb/x86_32.hpp>
+
+#include "../common/break_pte.hpp"
+#include "../common/kernel_checks.hpp"
+
+using namespace ptgen::literals;
+
+namespace {
+
+#if defined(PTGEN_KERNEL_PAE)
+using format = ptgen::x86_32::pae;
+#else
+using format = ptgen::x86_32::two_level;
+#endif
+constexpr ptgen::paddr ram_base = 0;
+constexpr std::uint64_t ram_size = 128_MiB;  // qemu -m 128M
+constexpr ptgen::paddr kernel_pa = 0x10'0000;
+constexpr ptgen::vaddr kernel_half = ptgen::recipes::usual_addresses<format>::kernel_image;
+constexpr std::uint16_t com1 = 0x3f8;
+constexpr std::uint16_t debug_exit_port = 0xf4;  // -device isa-debug-exit,iobase=0xf4,iosize=4
+
+// The boot layout: the first 128 MiB identity-mapped (4 MiB or 2 MiB pages, PDPTE 0 with PAE),
+// the kernel image and its boot tables again in the kernel half at 0xf000'0000 (4 KiB pages,
+// PDPTE 3), then a 64 KiB guard region (no access) that kernel_checks.hpp probes. Serial and
+// the exit device are I/O ports: no window needed. The run-time checks map at 0x4000'0000,
+// whose PDPTE (1) is empty at boot: with PAE their first map links a page directory into the
+// PDPT, which the CPU sees only after the full flush (CR3 reload) the engine asks for.
+// (32-bit paging has no execute-disable bit: rw regions are executable; boot::verify knows.)
+constexpr ptgen::boot::layout<format> layout{
+    .table_base = 0x40'0000,
+    .regions = {
+        ptgen::boot::identity(ram_base, ram_size, ptgen::rwx, "ram").writable_and_executable(),
+        ptgen::boot::linear(kernel_half, kernel_pa, 4_MiB, ptgen::rw | ptgen::global, "kernel half")
+            .small_pages(),
+        ptgen::boot::guard(kernel_half + 4_MiB, kernel_pa + 4_MiB, 64_KiB, "guard"),
+    }};
+constexpr auto built = ptgen::boot::build<layout>();
+static_assert(ptgen::boot::verify(built, layout));
+static_assert(ptgen::translate(built, kernel_half + 0x30'0123)->pa == 0x40'0123);
+#if defined(PTGEN_KERNEL_BREAK_PTE)
+// Test-only: the kernel-half leaf that maps the boot tables points one page too far.
+constexpr auto image = kernel::with_broken_leaf(built, kernel_half + (layout.table_base - kernel_pa));
+#else
+constexpr const auto& image = built;
+#endif
+static_assert(image.registers().cr3 < 0x1'0000'0000);
+
+}  // namespace
+
+PTGEN_BOOT_TABLES(boot_tables, image);
+
+// Absolute symbols from the constexpr image: ptgen_table_base for the linker script's ASSERT,
+// ptgen_boot_cr3 for start.S.
+[[gnu::used]] static void ptgen_symbols() {
+    asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0\n\t"
+                 ".globl ptgen_boot_cr3\n\t.set ptgen_boot_cr3, %c1"
+                 :
+                 : "i"(std::uint32_t(layout.table_base)), "i"(std::uint32_t(image.registers().cr3)));
+}
+
+extern "C" char __boot_tables_end[], isr_table[], fetch_fault_return[];
+
+namespace {
+
+struct kernel_description {
+    using format = ::format;
+    using tlb = ptgen::x86_32::invlpg_tlb;
+    static constexpr const auto& layout = ::layout;
+    static constexpr const auto& image = ::image;
+    static const void* section() { return boot_tables.data(); }
+    static constexpr ptgen::vaddr kernel_half = ::kernel_half;
+    static constexpr ptgen::paddr kernel_half_pa = kernel_pa;
+    static constexpr ptgen::vaddr test_va = 0x4000'0000;  // PDPTE 1: empty at boot
+    static constexpr ptgen::vaddr huge_va = 0x4040'0000;
+    static constexpr std::uint64_t huge_size = format::levels[0].leaf_allowed ? 4_MiB : 2_MiB;
+    static ptgen::paddr pool_base() {
+        return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 4_MiB - 1) & ~(4_MiB - 1);
+    }
+    static ptgen::paddr pool_end() { return ram_base + ram_size; }
+    // SDM 4.8: the processor sets Accessed in every paging-structure entry it uses (the leaves
+    // are written with A and D set already; a PDPTE has no A bit).
+    static constexpr std::uint64_t walker_sets = ptgen::x86_64::pte::A;
+};
+
+void outb(std::uint16_t port, std::uint8_t v) { asm volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+std::uint8_t inb(std::uint16_t port) {
+    std::uint8_t v;
+    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+// IDT (SDM Vol. 3A 6.11): 32-bit interrupt gates (type 0x8e) to the stubs of start.S.
+struct [[gnu::packed]] idt_gate {
+    std::uint16_t offset_low, selector;
+    std::uint8_t zero, type;
+    std::uint16_t offset_high;
+};
+constinit idt_gate idt[22]{};
+
+void load_idt() {
+    for (unsigned v = 0; v < 22; ++v) {
+        const std::uint32_t a = std::uint32_t(std::uintptr_t(isr_table)) + 16 * v;
+        idt[v] = idt_gate{std::uint16_t(a), 0x08, 0, 0x8e, std::uint16_t(a >> 16)};
+    }
+    struct [[gnu::packed]] {
+        std::uint16_t limit;
+        std::uint32_t base;
+    } pointer{sizeof idt - 1, std::uint32_t(std::uintptr_t(idt))};
+    asm volatile("lidt %0" : : "m"(pointer));
+}
+
+std::uint32_t read_cr3() {
+    std::uint32_t v;
+    asm volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+// Where a faulting load or store probe resumes (its two 32-bit accesses are skipped together).
+constinit std::uint32_t probe_resume = 0;
+
+}  // namespace
+
+// ---- arch:: for i386 -------------------------------------------------------------------------
+
+namespace arch {
+
+void putc(char c) {
+    while ((inb(com1 + 5) & 0x20) == 0) {  // LSR.THRE
+    }
+    outb(com1, std::uint8_t(c));
+}
+
+// isa-debug-exit: QEMU exits with (value << 1) | 1. Pass writes 0x10 (status 33).
+void exit(bool pass, unsigned code) {
+    const std::uint32_t value = pass ? 0x10 : 0x20 + (code ? code : 1);
+    asm volatile("outl %0, %1" : : "a"(value), "Nd"(debug_exit_port));
+    for (;;) asm volatile("cli; hlt");
+}
+
+// A 64-bit probe is two 32-bit accesses to one 8-byte-aligned word (one page): a fault on the
+// first resumes after both (probe_resume).
+bool load(std::uint64_t va, std::uint64_t& value) {
+    std::uint32_t lo = std::uint32_t(value), hi = std::uint32_t(value >> 32);
+    asm volatile("movl $1f, %[resume]\n\t"
+                 "movl (%[p]), %[lo]\n\t"
+                 "movl 4(%[p]), %[hi]\n"
+                 "1:"
+                 : [lo] "+r"(lo), [hi] "+r"(hi), [resume] "=m"(probe_resume)
+                 : [p] "r"(std::uint32_t(va))
+                 : "memory");
+    value = (std::uint64_t(hi) << 32) | lo;
+    return !kernel::last_fault.taken;
+}
+bool store(std::uint64_t va, std::uint64_t value) {
+    asm volatile("movl $1f, %[resume]\n\t"
+                 "movl %[lo], (%[p])\n\t"
+                 "movl %[hi], 4(%[p])\n"
+                 "1:"
+                 : [resume] "=m"(probe_resume)
+                 : [p] "r"(std::uint32_t(va)), [lo] "r"(std::uint32_t(value)),
+                   [hi] "r"(std::uint32_t(value >> 32))
+                 : "memory");
+    return !kernel::last_fault.taken;
+}
+bool execute(std::uint64_t va) {
+    reinterpret_cast<void (*)()>(std::uintptr_t(va))();
+    return !kernel::last_fault.taken;
+}
+void write_return_instruction(std::uint64_t pa) {
+    *reinterpret_cast<volatile std::uint8_t*>(std::uintptr_t(pa)) = 0xc3;  // ret (fetch is coherent)
+}
+
+// Under -icount shift=0 the TSC advances one tick per instruction, so rdtsc counts them.
+std::uint64_t instructions() {
+    std::uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (std::uint64_t(hi) << 32) | lo;
+}
+const char* const counter_name = "rdtsc, QEMU -icount shift=0 (1 tick per instruction)";
+
+bool print_and_check_root_registers() {
+    const std::uint32_t cr3 = read_cr3();
+    kernel::println("CR3 = ", kernel::hex{cr3}, " (compile-time value ",
+                    kernel::hex{image.registers().cr3}, ")");
+    return cr3 == image.registers().cr3;
+}
+
+}  // namespace arch
+
+struct trap_frame {
+    std::uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
+    std::uint32_t vector, error, eip, cs, eflags;
+};
+
+// #PF (vector 14, SDM 4.7): CR2 = the address; error code bit 1 W/R, bit 4 I/D (a fetch; with
+// PAE and NXE only: 32-bit paging has no fetch faults of its own).
+extern "C" void x86_trap(trap_frame* f) {
+    std::uint32_t cr2;
+    asm volatile("mov %%cr2, %0" : "=r"(cr2));
+    kernel::access kind = kernel::access::other;
+    if (f->vector == 14)
+        kind = (f->error & 0x10) || cr2 == f->eip ? kernel::access::fetch
+               : (f->error & 0x2)                 ? kernel::access::write
+                                                  : kernel::access::read;
+    kernel::trap_taken(kind, f->vector == 14 ? cr2 : f->vector,
+                       (std::uint64_t(f->vector) << 32) | f->error, f->eip);
+    // A faulting fetch returns to the caller (the ret at fetch_fault_return pops the address the
+    // call pushed); a faulting probe resumes after its accesses.
+    f->eip = kind == kernel::access::fetch ? std::uint32_t(std::uintptr_t(fetch_fault_return))
+                                           : probe_resume;
+}
+
+// From start.S, paging on with the compile-time tables.
+extern "C" [[noreturn]] void kernel_entry() {
+    load_idt();
+    kernel::run_checks<kernel_description>();
+}
