@@ -114,6 +114,9 @@ endforeach()
 # Svpbmt: QEMU 7.2 implements it with -cpu rv64,svpbmt=on (without it a PBMT value faults).
 ptgen_qemu_test(riscv-sv39-svpbmt riscv64 0 -cpu rv64,svpbmt=on ${PTGEN_QEMU_ARGS_riscv64})
 ptgen_c_kernel_test(riscv64 0 ${PTGEN_QEMU_ARGS_riscv64})
+# RV32: Sv32 on qemu-system-riscv32 (the riscv64 kernel's sources built for RV32).
+ptgen_kernel_arch(riscv32 qemu-system-riscv32)
+ptgen_qemu_test(riscv-sv32 riscv32 0 ${PTGEN_QEMU_ARGS_riscv64})
 
 set(PTGEN_QEMU_ARGS_aarch64 -machine virt -cpu max -m 128M -nographic -semihosting -icount shift=0)
 ptgen_kernel_arch(aarch64 qemu-system-aarch64)

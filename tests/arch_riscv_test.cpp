@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string_view>
+#include <type_traits>
 
 #include <ptgen/arch/riscv.hpp>
 
@@ -113,4 +114,35 @@ TEST_CASE("Svpbmt: device is PBMT = IO, uncached is NC, normal memory PMA; table
     CHECK(sv39::effective(rw | device) == rw);  // without Svpbmt the PMAs decide
     CHECK(std::string_view(sv39_svpbmt::name) == "riscv-sv39-svpbmt");
     CHECK(riscv::menvcfg::PBMTE == std::uint64_t{1} << 62);
+}
+
+TEST_CASE("Sv32: 32-bit PTEs with PPN[1] in 31:20 and PPN[0] in 19:10, a 34-bit PA", "[arch][riscv]") {
+    using riscv::sv32;
+    static_assert(page_table_format<sv32> && geometry_of<sv32>::coherent());
+    static_assert(std::is_same_v<sv32::entry_type, std::uint32_t>);
+    static_assert(geometry_of<sv32>::depth == 2 && sv32::levels[0].entries() == 1024 &&
+                  sv32::levels[1].table_bytes() == 4096);
+    static_assert(geometry_of<sv32>::leaf_level_for(4ull << 20) == 0);  // megapages (4.3.1)
+    // pa 0x3_8020_1000 (above 4 GiB: PA bits 33:32 are PPN[1]'s top) -> PPN 0x380201 << 10 =
+    // 0xe008_0400; V|R|W|A|D = 0xc7
+    CHECK(sv32::encode_leaf(0x3'8020'1000, rw, 1) == 0xe008'04c7u);
+    CHECK(sv32::address(0xe008'04c7u, 1) == 0x3'8020'1000);
+    CHECK(sv32::leaf_flags(0xe008'04c7u, 1) == rw);
+    // A 4 MiB megapage at the root, and a pointer: V only (4.3.1: D, A, U reserved)
+    CHECK(sv32::encode_leaf(0x8040'0000, rx | global, 0) == 0x2010'00ebu);
+    CHECK(sv32::kind(0x2010'00ebu, 0) == entry_kind::leaf);
+    CHECK(sv32::encode_table(0x8020'3000, 0) == 0x2008'0c01u);
+    CHECK(sv32::kind(0x2008'0c01u, 0) == entry_kind::table);
+    CHECK(sv32::kind(0x2008'0c01u, 1) == entry_kind::empty);  // a pointer at the last level
+    // no access: V = 0, RSW bit 8
+    const auto none = sv32::encode_leaf(0x8020'1000, flags::none, 1);
+    CHECK(none == 0x2008'0500u);
+    CHECK(sv32::kind(none, 1) == entry_kind::leaf);
+    // no memory types without Svpbmt; VAs are 32 bits, not sign-extended
+    CHECK(sv32::effective(rw | flags::device) == rw);
+    CHECK(sv32::va_valid(0xffff'ffff));
+    CHECK_FALSE(sv32::va_valid(0x1'0000'0000));
+    // satp (RV32, figure 4.10): MODE 1 in bit 31, ASID in 30:22, PPN in 21:0
+    CHECK(sv32::satp(0x8020'0000) == 0x8008'0200u);
+    CHECK(sv32::satp(0x3'ffff'f000, 0x1ff) == 0xffff'ffffu);
 }

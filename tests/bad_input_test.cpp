@@ -317,6 +317,8 @@ struct widening<riscv::sv_format<L, M, P>> {
     static constexpr flags dropped_without_access = flags::none;
 };
 template <>
+struct widening<riscv::sv32> : widening<riscv::sv39> {};  // one codec
+template <>
 struct widening<loongarch64::la64_4level> {
     static constexpr flags added = flags::none;  // NR and NX: every set is expressible
     static constexpr flags dropped = flags::none;

@@ -56,47 +56,10 @@ _start:
 2:  hlt
     jmp     2b
 
-/* Interrupt stubs: error code (0 where the CPU pushes none) and vector, then PUSHA, then
- * x86_trap(frame). Frame from the low address: edi, esi, ebp, esp, ebx, edx, ecx, eax, vector,
- * error, eip, cs, eflags. */
-    .macro isr_noerr n
-    .balign 16
-    push    $0
-    push    $\n
-    jmp     isr_common
-    .endm
-    .macro isr_err n
-    .balign 16
-    push    $\n
-    jmp     isr_common
-    .endm
-
-    .text
-    .balign 16
-    .globl isr_table
-isr_table:
-    isr_noerr 0
-    isr_noerr 1
-    isr_noerr 2
-    isr_noerr 3
-    isr_noerr 4
-    isr_noerr 5
-    isr_noerr 6
-    isr_noerr 7
-    isr_err 8
-    isr_noerr 9
-    isr_err 10
-    isr_err 11
-    isr_err 12
-    isr_err 13
-    isr_err 14
-    isr_noerr 15
-    isr_noerr 16
-    isr_err 17
-    isr_noerr 18
-    isr_noerr 19
-    isr_noerr 20
-    isr_err 21
+/* Interrupt stubs (isr_table.inc: error code, 0 where the CPU pushes none, and vector), then
+ * PUSHA, then x86_trap(frame). Frame from the low address: edi, esi, ebp, esp, ebx, edx, ecx,
+ * eax, vector, error, eip, cs, eflags. */
+#include "../x86_64/isr_table.inc"
 
 isr_common:
     pusha

@@ -1,7 +1,7 @@
 // examples/riscv64/kernel.cpp: the RISC-V test kernel (QEMU virt, S mode), Sv39, Sv48
 // (-DPTGEN_KERNEL_SV48), Sv57 (-DPTGEN_KERNEL_SV57) or Sv39 with Svpbmt (-DPTGEN_KERNEL_SVPBMT:
-// the UART and the exit device mapped as I/O memory). Boots on compile-time tables, then runs
-// kernel::run_checks.
+// the UART and the exit device mapped as I/O memory); built for RV32 (examples/riscv32/), Sv32.
+// Boots on compile-time tables, then runs kernel::run_checks.
 #include <cstdint>
 
 #include <ptgen/boot.hpp>
@@ -14,7 +14,9 @@ using namespace ptgen::literals;
 
 namespace {
 
-#if defined(PTGEN_KERNEL_SV48)
+#if __riscv_xlen == 32
+using format = ptgen::riscv::sv32;
+#elif defined(PTGEN_KERNEL_SV48)
 using format = ptgen::riscv::sv48;
 #elif defined(PTGEN_KERNEL_SV57)
 using format = ptgen::riscv::sv57;
@@ -26,7 +28,8 @@ using format = ptgen::riscv::sv39;
 
 constexpr ptgen::paddr ram_base = 0x8000'0000;
 constexpr std::uint64_t ram_size = 128_MiB;                 // qemu -m 128M
-constexpr ptgen::vaddr kernel_half = 0xffff'ffff'8000'0000;  // Linux's KERNEL_LINK_ADDR
+// Linux's KERNEL_LINK_ADDR; on RV32 above its PAGE_OFFSET (0xc000'0000)
+constexpr ptgen::vaddr kernel_half = format::va_bits == 32 ? 0xf000'0000 : 0xffff'ffff'8000'0000;
 constexpr ptgen::paddr uart_base = 0x1000'0000;              // 16550
 constexpr ptgen::paddr test_device = 0x10'0000;              // sifive_test: exit
 
@@ -60,7 +63,8 @@ PTGEN_BOOT_TABLES(boot_tables, image);
 
 // ptgen_table_base: the layout's table_base as an absolute symbol for the linker script's ASSERT.
 [[gnu::used]] static void ptgen_symbols() {
-    asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0" : : "i"(layout.table_base));
+    asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0"
+                 : : "i"(static_cast<unsigned long>(layout.table_base)));
 }
 
 extern "C" char __boot_tables_end[], trap_entry[];
@@ -78,17 +82,19 @@ struct kernel_description {
     // With Sv57 the run-time mappings lie above bit 47, where an Sv48 walk would fault: the
     // checks prove the fifth level.
     static constexpr ptgen::vaddr high = format::va_bits > 48 ? 0x0080'0000'0000'0000 : 0;
-    static constexpr ptgen::vaddr test_va = high + 0x10'0000'0000;
-    static constexpr ptgen::vaddr huge_va = high + 0x10'4000'0000;
-    static constexpr std::uint64_t huge_size = 2_MiB;
+    // Sv32: below RAM, 4 MiB megapages.
+    static constexpr bool rv32 = format::va_bits == 32;
+    static constexpr ptgen::vaddr test_va = rv32 ? 0x4000'0000 : high + 0x10'0000'0000;
+    static constexpr ptgen::vaddr huge_va = rv32 ? 0x4040'0000 : high + 0x10'4000'0000;
+    static constexpr std::uint64_t huge_size = rv32 ? 4_MiB : 2_MiB;
     static ptgen::paddr pool_base() {
-        return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 2_MiB - 1) & ~(2_MiB - 1);
+        return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + huge_size - 1) & ~(huge_size - 1);
     }
     static ptgen::paddr pool_end() { return ram_base + ram_size; }
 };
 
-std::uint64_t read_satp() {
-    std::uint64_t v;
+unsigned long read_satp() {  // XLEN bits
+    unsigned long v;
     asm volatile("csrr %0, satp" : "=r"(v));
     return v;
 }
@@ -113,7 +119,10 @@ void exit(bool pass, unsigned code) {
     for (;;) asm volatile("wfi");
 }
 
-// Each probe is one 4-byte instruction (no compressed encodings), so the handler skips 4 bytes.
+// Each probe is one 4-byte instruction (no compressed encodings), so the handler skips 4 bytes;
+// on RV32 two (the halves of an 8-byte-aligned word, one page), skipped together (probe_bytes).
+#if __riscv_xlen == 64
+constexpr unsigned long probe_bytes = 4;
 bool load(std::uint64_t va, std::uint64_t& value) {
     asm volatile(".option push\n\t.option norvc\n\tld %0, 0(%1)\n\t.option pop"
                  : "+r"(value) : "r"(va) : "memory");
@@ -124,6 +133,22 @@ bool store(std::uint64_t va, std::uint64_t value) {
                  : : "r"(value), "r"(va) : "memory");
     return !kernel::last_fault.taken;
 }
+#else
+constexpr unsigned long probe_bytes = 8;
+bool load(std::uint64_t va, std::uint64_t& value) {
+    std::uint32_t lo = std::uint32_t(value), hi = std::uint32_t(value >> 32);
+    asm volatile(".option push\n\t.option norvc\n\tlw %0, 0(%2)\n\tlw %1, 4(%2)\n\t.option pop"
+                 : "+r"(lo), "+r"(hi) : "r"(std::uint32_t(va)) : "memory");
+    value = (std::uint64_t(hi) << 32) | lo;
+    return !kernel::last_fault.taken;
+}
+bool store(std::uint64_t va, std::uint64_t value) {
+    asm volatile(".option push\n\t.option norvc\n\tsw %0, 0(%2)\n\tsw %1, 4(%2)\n\t.option pop"
+                 : : "r"(std::uint32_t(value)), "r"(std::uint32_t(value >> 32)), "r"(std::uint32_t(va))
+                 : "memory");
+    return !kernel::last_fault.taken;
+}
+#endif
 bool execute(std::uint64_t va) {
     reinterpret_cast<void (*)()>(std::uintptr_t(va))();
     return !kernel::last_fault.taken;
@@ -134,9 +159,17 @@ void write_return_instruction(std::uint64_t pa) {
 }
 
 std::uint64_t instructions() {
+#if __riscv_xlen == 64
     std::uint64_t v;
     asm volatile("rdinstret %0" : "=r"(v));
     return v;
+#else
+    std::uint32_t hi, lo, again;
+    do {  // the high half must not change while the low half is read
+        asm volatile("rdinstreth %0\n\trdinstret %1\n\trdinstreth %2" : "=r"(hi), "=r"(lo), "=r"(again));
+    } while (hi != again);
+    return (std::uint64_t(hi) << 32) | lo;
+#endif
 }
 const char* const counter_name = "rdinstret, QEMU -icount shift=0";
 
@@ -150,8 +183,8 @@ bool print_and_check_root_registers() {
 }  // namespace arch
 
 // scause (4.1.9): 12 instruction, 13 load, 15 store/AMO page fault; stval = the address.
-extern "C" void riscv_trap(std::uint64_t* regs) {
-    std::uint64_t cause, tval, epc;
+extern "C" void riscv_trap(unsigned long* regs) {
+    unsigned long cause, tval, epc;
     asm volatile("csrr %0, scause\n\tcsrr %1, stval\n\tcsrr %2, sepc"
                  : "=r"(cause), "=r"(tval), "=r"(epc));
     const kernel::access kind = cause == 12   ? kernel::access::fetch
@@ -160,13 +193,14 @@ extern "C" void riscv_trap(std::uint64_t* regs) {
                                               : kernel::access::other;
     kernel::trap_taken(kind, tval, cause, epc);
     // A fetch fault happened on the call into the page: return to the caller (ra).
-    const std::uint64_t resume = kind == kernel::access::fetch ? regs[1] : epc + 4;
+    const unsigned long resume = kind == kernel::access::fetch ? regs[1] : epc + arch::probe_bytes;
     asm volatile("csrw sepc, %0" : : "r"(resume));
 }
 
 // S mode, straight from start.S. The first act: translation on with the compile-time tables.
 extern "C" [[noreturn]] void kernel_entry() {
-    asm volatile("csrw satp, %0\n\tsfence.vma zero, zero" : : "r"(image.registers().satp) : "memory");
+    asm volatile("csrw satp, %0\n\tsfence.vma zero, zero"
+                 : : "r"(static_cast<unsigned long>(image.registers().satp)) : "memory");
     asm volatile("csrw stvec, %0" : : "r"(trap_entry));
     kernel::run_checks<kernel_description>();
 }

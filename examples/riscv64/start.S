@@ -1,6 +1,16 @@
 /* examples/riscv64/start.S: M-mode entry on QEMU virt (-bios none), the drop to S mode, and
  * the S-mode trap entry. Privileged spec 3.1.6 (mstatus.MPP), 3.7 (PMP), 3.1.8 (medeleg),
- * 4.1.2 (stvec), 3.3.2 (mret), 4.3.2 (sret). */
+ * 4.1.2 (stvec), 3.3.2 (mret), 4.3.2 (sret). Also built for RV32 (examples/riscv32/, Sv32):
+ * registers are XLEN bits wide. */
+#if __riscv_xlen == 64
+#define SREG sd
+#define LREG ld
+#define REGBYTES 8
+#else
+#define SREG sw
+#define LREG lw
+#define REGBYTES 4
+#endif
     .option norvc
     .section .text.boot, "ax"
     .globl _start
@@ -11,8 +21,8 @@ _start:
     la      t0, __bss_start
     la      t1, __bss_end
 1:  bgeu    t0, t1, 2f
-    sd      zero, 0(t0)
-    addi    t0, t0, 8
+    SREG    zero, 0(t0)
+    addi    t0, t0, REGBYTES
     j       1b
 2:
     /* PMP entry 0: NAPOT over all memory, RWX for S mode (satp does not translate M mode) */
@@ -48,72 +58,72 @@ s_entry:
 3:  wfi
     j       3b
 
-/* S-mode traps: save x1, x3-x31 in a frame (x[i] at 8*i), call riscv_trap(frame), return. */
+/* S-mode traps: save x1, x3-x31 in a frame (x[i] at REGBYTES*i), call riscv_trap(frame), return. */
     .balign 4
     .globl trap_entry
 trap_entry:
-    addi    sp, sp, -256
-    sd      x1, 8(sp)
-    sd      x3, 24(sp)
-    sd      x4, 32(sp)
-    sd      x5, 40(sp)
-    sd      x6, 48(sp)
-    sd      x7, 56(sp)
-    sd      x8, 64(sp)
-    sd      x9, 72(sp)
-    sd      x10, 80(sp)
-    sd      x11, 88(sp)
-    sd      x12, 96(sp)
-    sd      x13, 104(sp)
-    sd      x14, 112(sp)
-    sd      x15, 120(sp)
-    sd      x16, 128(sp)
-    sd      x17, 136(sp)
-    sd      x18, 144(sp)
-    sd      x19, 152(sp)
-    sd      x20, 160(sp)
-    sd      x21, 168(sp)
-    sd      x22, 176(sp)
-    sd      x23, 184(sp)
-    sd      x24, 192(sp)
-    sd      x25, 200(sp)
-    sd      x26, 208(sp)
-    sd      x27, 216(sp)
-    sd      x28, 224(sp)
-    sd      x29, 232(sp)
-    sd      x30, 240(sp)
-    sd      x31, 248(sp)
+    addi    sp, sp, -32*REGBYTES
+    SREG    x1, 1*REGBYTES(sp)
+    SREG    x3, 3*REGBYTES(sp)
+    SREG    x4, 4*REGBYTES(sp)
+    SREG    x5, 5*REGBYTES(sp)
+    SREG    x6, 6*REGBYTES(sp)
+    SREG    x7, 7*REGBYTES(sp)
+    SREG    x8, 8*REGBYTES(sp)
+    SREG    x9, 9*REGBYTES(sp)
+    SREG    x10, 10*REGBYTES(sp)
+    SREG    x11, 11*REGBYTES(sp)
+    SREG    x12, 12*REGBYTES(sp)
+    SREG    x13, 13*REGBYTES(sp)
+    SREG    x14, 14*REGBYTES(sp)
+    SREG    x15, 15*REGBYTES(sp)
+    SREG    x16, 16*REGBYTES(sp)
+    SREG    x17, 17*REGBYTES(sp)
+    SREG    x18, 18*REGBYTES(sp)
+    SREG    x19, 19*REGBYTES(sp)
+    SREG    x20, 20*REGBYTES(sp)
+    SREG    x21, 21*REGBYTES(sp)
+    SREG    x22, 22*REGBYTES(sp)
+    SREG    x23, 23*REGBYTES(sp)
+    SREG    x24, 24*REGBYTES(sp)
+    SREG    x25, 25*REGBYTES(sp)
+    SREG    x26, 26*REGBYTES(sp)
+    SREG    x27, 27*REGBYTES(sp)
+    SREG    x28, 28*REGBYTES(sp)
+    SREG    x29, 29*REGBYTES(sp)
+    SREG    x30, 30*REGBYTES(sp)
+    SREG    x31, 31*REGBYTES(sp)
     mv      a0, sp
     call    riscv_trap
-    ld      x1, 8(sp)
-    ld      x3, 24(sp)
-    ld      x4, 32(sp)
-    ld      x5, 40(sp)
-    ld      x6, 48(sp)
-    ld      x7, 56(sp)
-    ld      x8, 64(sp)
-    ld      x9, 72(sp)
-    ld      x10, 80(sp)
-    ld      x11, 88(sp)
-    ld      x12, 96(sp)
-    ld      x13, 104(sp)
-    ld      x14, 112(sp)
-    ld      x15, 120(sp)
-    ld      x16, 128(sp)
-    ld      x17, 136(sp)
-    ld      x18, 144(sp)
-    ld      x19, 152(sp)
-    ld      x20, 160(sp)
-    ld      x21, 168(sp)
-    ld      x22, 176(sp)
-    ld      x23, 184(sp)
-    ld      x24, 192(sp)
-    ld      x25, 200(sp)
-    ld      x26, 208(sp)
-    ld      x27, 216(sp)
-    ld      x28, 224(sp)
-    ld      x29, 232(sp)
-    ld      x30, 240(sp)
-    ld      x31, 248(sp)
-    addi    sp, sp, 256
+    LREG    x1, 1*REGBYTES(sp)
+    LREG    x3, 3*REGBYTES(sp)
+    LREG    x4, 4*REGBYTES(sp)
+    LREG    x5, 5*REGBYTES(sp)
+    LREG    x6, 6*REGBYTES(sp)
+    LREG    x7, 7*REGBYTES(sp)
+    LREG    x8, 8*REGBYTES(sp)
+    LREG    x9, 9*REGBYTES(sp)
+    LREG    x10, 10*REGBYTES(sp)
+    LREG    x11, 11*REGBYTES(sp)
+    LREG    x12, 12*REGBYTES(sp)
+    LREG    x13, 13*REGBYTES(sp)
+    LREG    x14, 14*REGBYTES(sp)
+    LREG    x15, 15*REGBYTES(sp)
+    LREG    x16, 16*REGBYTES(sp)
+    LREG    x17, 17*REGBYTES(sp)
+    LREG    x18, 18*REGBYTES(sp)
+    LREG    x19, 19*REGBYTES(sp)
+    LREG    x20, 20*REGBYTES(sp)
+    LREG    x21, 21*REGBYTES(sp)
+    LREG    x22, 22*REGBYTES(sp)
+    LREG    x23, 23*REGBYTES(sp)
+    LREG    x24, 24*REGBYTES(sp)
+    LREG    x25, 25*REGBYTES(sp)
+    LREG    x26, 26*REGBYTES(sp)
+    LREG    x27, 27*REGBYTES(sp)
+    LREG    x28, 28*REGBYTES(sp)
+    LREG    x29, 29*REGBYTES(sp)
+    LREG    x30, 30*REGBYTES(sp)
+    LREG    x31, 31*REGBYTES(sp)
+    addi    sp, sp, 32*REGBYTES
     sret

@@ -60,47 +60,10 @@ start64:
 1:  hlt
     jmp     1b
 
-/* Interrupt stubs: vector and error code (0 where the CPU pushes none), then every general
- * register, then x86_trap(frame). Frame from the low address: r15..rax, vector, error, rip, cs,
- * rflags, rsp, ss. */
-    .macro isr_noerr n
-    .balign 16
-    push    $0
-    push    $\n
-    jmp     isr_common
-    .endm
-    .macro isr_err n
-    .balign 16
-    push    $\n
-    jmp     isr_common
-    .endm
-
-    .text
-    .balign 16
-    .globl isr_table
-isr_table:
-    isr_noerr 0
-    isr_noerr 1
-    isr_noerr 2
-    isr_noerr 3
-    isr_noerr 4
-    isr_noerr 5
-    isr_noerr 6
-    isr_noerr 7
-    isr_err 8
-    isr_noerr 9
-    isr_err 10
-    isr_err 11
-    isr_err 12
-    isr_err 13
-    isr_err 14
-    isr_noerr 15
-    isr_noerr 16
-    isr_err 17
-    isr_noerr 18
-    isr_noerr 19
-    isr_noerr 20
-    isr_err 21
+/* Interrupt stubs (isr_table.inc: vector and error code, 0 where the CPU pushes none), then every
+ * general register, then x86_trap(frame). Frame from the low address: r15..rax, vector, error,
+ * rip, cs, rflags, rsp, ss. */
+#include "isr_table.inc"
 
 isr_common:
     push    %rax
@@ -137,6 +100,11 @@ isr_common:
     pop     %rax
     add     $16, %rsp
     iretq
+
+/* Where a faulting fetch resumes: the call into the page pushed the return address. */
+    .globl fetch_fault_return
+fetch_fault_return:
+    ret
 
     .section .rodata
     .balign 16

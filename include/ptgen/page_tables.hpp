@@ -43,6 +43,8 @@ using page_table = handler_page_table<short_descriptor, H>;
 }
 namespace riscv {
 template <class H>
+using sv32_page_table = handler_page_table<sv32, H>;
+template <class H>
 using sv39_page_table = handler_page_table<sv39, H>;
 template <class H>
 using sv48_page_table = handler_page_table<sv48, H>;

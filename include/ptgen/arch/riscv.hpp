@@ -1,4 +1,4 @@
-// ptgen/arch/riscv.hpp: RISC-V Sv39, Sv48 and Sv57 page tables.
+// ptgen/arch/riscv.hpp: RISC-V Sv32, Sv39, Sv48 and Sv57 page tables.
 // Reference: The RISC-V Instruction Set Manual, Volume II: Privileged Architecture
 // (20211203), section 4.3 "Sv32", 4.4 "Sv39", 4.5 "Sv48", 4.6 "Sv57", 3.1.18 "menvcfg", and
 // the chapter "Svpbmt" Standard Extension for Page-Based Memory Types, Version 1.0.
@@ -25,6 +25,7 @@ inline constexpr std::uint64_t D = bit<7>;  // dirty
 using RSW = field<9, 8>;                    // reserved for supervisor software
 inline constexpr std::uint64_t RSW0 = bit<RSW::lo>;  // RSW's low bit: ptgen's no-access mark
 using PPN = field<53, 10>;                  // physical page number (PA bits 55:12)
+using PPN_sv32 = field<31, 10, std::uint32_t>;  // Sv32 (figure 4.18): PA bits 33:12
 using PBMT = field<62, 61>;  // Svpbmt: the page's memory type (reserved without it; 0 in tables)
 }  // namespace pte
 
@@ -47,10 +48,16 @@ using MODE = field<63, 60>;  // 8 = Sv39, 9 = Sv48, 10 = Sv57 (table 4.4)
 using ASID = field<59, 44>;
 using PPN = field<43, 0>;    // physical page number of the root
 }  // namespace satp_reg
+// satp, 4.1.11 figure 4.10 (RV32).
+namespace satp32_reg {
+using MODE = field<31, 31, std::uint32_t>;  // 1 = Sv32 (table 4.3)
+using ASID = field<30, 22, std::uint32_t>;
+using PPN = field<21, 0, std::uint32_t>;
+}  // namespace satp32_reg
 
-// Sv39 (3 levels, satp MODE 8), Sv48 (4 levels, MODE 9) and Sv57 (5 levels, MODE 10), 4 KiB
-// pages. Leaves are legal at every level (4.4.1: "any level of PTE may be a leaf PTE"): 4 KiB,
-// 2 MiB, 1 GiB, in Sv48 and Sv57 512 GiB, and in Sv57 256 TiB pages (4.6.1).
+// The PTE codec every mode shares (4.3.1, 4.4.1): the same low bits; the PPN field and the entry
+// width are the mode's (Sv32: PPN in 31:10 of a 32-bit PTE, 34-bit PA; Sv39 and up: 53:10 of a
+// 64-bit one), and PBMT exists with Svpbmt only (RV64).
 //
 // Flags the format cannot express exactly (4.3.1):
 // - write without read is reserved: the format grants read too (effective() says so);
@@ -62,22 +69,10 @@ using PPN = field<43, 0>;    // physical page number of the root
 // A no-access leaf (flags without read, write, execute) is V = 0, which faults on every access
 // at any level, with RSW bit 8 set and PPN, U and G as a leaf would hold them (4.3.1: "If V =
 // 0, ... all other bits in the PTE are don't-cares and may be used freely by software").
-template <unsigned Levels, unsigned SatpMode, bool Svpbmt = false>
-struct sv_format {
-    using entry_type = std::uint64_t;
+template <class Entry, class Ppn, unsigned Levels, bool Svpbmt>
+struct sv_codec {
+    using entry_type = Entry;
     static constexpr bool svpbmt = Svpbmt;
-    static constexpr const char* names[2][3] = {
-        {"riscv-sv39", "riscv-sv48", "riscv-sv57"},
-        {"riscv-sv39-svpbmt", "riscv-sv48-svpbmt", "riscv-sv57-svpbmt"}};
-    static constexpr const char* name = names[Svpbmt][Levels - 3];
-    static constexpr unsigned va_bits = 12 + 9 * Levels;  // 4.4.1: 39, 4.5.1: 48, 4.6.1: 57
-    static constexpr unsigned pa_bits = 56;  // 4.4.1, 4.5.1, 4.6.1: 56-bit physical addresses
-
-    // 512 x 8-byte entries per 4 KiB table at every level; leaves at every level.
-    static constexpr auto levels = radix_levels<va_bits, 12, 8>(0);
-
-    // 4.4.1: bits 63..va_bits must all equal bit va_bits-1.
-    static constexpr bool va_valid(vaddr va) noexcept { return is_sign_extended(va, va_bits); }
 
     static constexpr bool accepts(flags f) noexcept { return flags_well_formed(f); }
     static constexpr flags effective(flags f) noexcept {
@@ -95,7 +90,7 @@ struct sv_format {
         return level + 1 < Levels ? entry_kind::table : entry_kind::empty;
     }
     static constexpr paddr address(entry_type e, unsigned) noexcept {
-        return pte::PPN::get(e) << 12;
+        return paddr{Ppn::get(e)} << 12;
     }
     static constexpr flags leaf_flags(entry_type e, unsigned) noexcept {
         flags f = flags::none;
@@ -112,13 +107,13 @@ struct sv_format {
     }
     // 4.4.1: for non-leaf PTEs, D, A and U are reserved and must be zero.
     static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
-        return pte::PPN::encode(pa >> 12) | pte::V;
+        return entry_type(Ppn::encode(pa >> 12) | pte::V);
     }
     // A and D are set so the hardware never has to (4.3.1: Svade may fault instead of setting).
     [[gnu::always_inline]]  // (g++ kept it a call in the single-page map: 8 % of its time)
     static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned) noexcept {
         f = effective(f);
-        entry_type e = pte::PPN::encode(pa >> 12) | pte::V | pte::A | pte::D;
+        entry_type e = entry_type(Ppn::encode(pa >> 12) | pte::V | pte::A | pte::D);
         if (has(f, flags::read)) e |= pte::R;
         if (has(f, flags::write)) e |= pte::W;
         if (has(f, flags::execute)) e |= pte::X;
@@ -128,10 +123,29 @@ struct sv_format {
             if (has(f, flags::device)) e |= pte::PBMT::encode(pbmt::IO);
             if (has(f, flags::uncached)) e |= pte::PBMT::encode(pbmt::NC);
         }
-        if (!grants_access(f)) e = (e & ~(pte::V | pte::A | pte::D)) | no_access_mark;
+        if (!grants_access(f)) e = entry_type((e & ~(pte::V | pte::A | pte::D)) | no_access_mark);
         return e;
     }
-    static constexpr entry_type no_access_mark = pte::RSW0;
+    static constexpr entry_type no_access_mark = entry_type(pte::RSW0);
+};
+
+// Sv39 (3 levels, satp MODE 8), Sv48 (4 levels, MODE 9) and Sv57 (5 levels, MODE 10), 4 KiB
+// pages. Leaves are legal at every level (4.4.1: "any level of PTE may be a leaf PTE"): 4 KiB,
+// 2 MiB, 1 GiB, in Sv48 and Sv57 512 GiB, and in Sv57 256 TiB pages (4.6.1).
+template <unsigned Levels, unsigned SatpMode, bool Svpbmt = false>
+struct sv_format : sv_codec<std::uint64_t, pte::PPN, Levels, Svpbmt> {
+    static constexpr const char* names[2][3] = {
+        {"riscv-sv39", "riscv-sv48", "riscv-sv57"},
+        {"riscv-sv39-svpbmt", "riscv-sv48-svpbmt", "riscv-sv57-svpbmt"}};
+    static constexpr const char* name = names[Svpbmt][Levels - 3];
+    static constexpr unsigned va_bits = 12 + 9 * Levels;  // 4.4.1: 39, 4.5.1: 48, 4.6.1: 57
+    static constexpr unsigned pa_bits = 56;  // 4.4.1, 4.5.1, 4.6.1: 56-bit physical addresses
+
+    // 512 x 8-byte entries per 4 KiB table at every level; leaves at every level.
+    static constexpr auto levels = radix_levels<va_bits, 12, 8>(0);
+
+    // 4.4.1: bits 63..va_bits must all equal bit va_bits-1.
+    static constexpr bool va_valid(vaddr va) noexcept { return is_sign_extended(va, va_bits); }
 
     // satp (4.1.11): MODE, ASID and the root's PPN.
     static constexpr std::uint64_t satp(paddr root, std::uint16_t asid = 0) noexcept {
@@ -140,6 +154,31 @@ struct sv_format {
     }
 
     // Boot: one root for the whole address space; satp is all early boot writes.
+    static constexpr bool split_roots = false;
+    struct registers {
+        std::uint64_t satp;
+        constexpr std::array<named_register, 1> named() const noexcept { return {{{"satp", satp}}}; }
+    };
+    static constexpr registers boot_registers(paddr root, paddr) noexcept { return {satp(root)}; }
+};
+
+// Sv32 (RV32, satp MODE 1, 4.3): two levels of 1024 x 4-byte PTEs, 4 KiB pages and 4 MiB
+// megapages, 32-bit VAs (no sign extension), 34-bit PAs (PPN[1] in 31:20, PPN[0] in 19:10).
+// No Svpbmt (an RV64-only extension).
+struct sv32 : sv_codec<std::uint32_t, pte::PPN_sv32, 2, false> {
+    static constexpr const char* name = "riscv-sv32";
+    static constexpr unsigned va_bits = 32;
+    static constexpr unsigned pa_bits = 34;  // 4.3.1
+    static constexpr auto levels = radix_levels<32, 12, 4>(0);
+
+    static constexpr bool va_valid(vaddr va) noexcept { return va <= 0xffff'ffff; }
+
+    // satp on RV32 (4.1.11, figure 4.10): MODE in bit 31, ASID in 30:22, PPN in 21:0.
+    static constexpr std::uint64_t satp(paddr root, std::uint16_t asid = 0) noexcept {
+        return satp32_reg::MODE::encode(1) | satp32_reg::ASID::encode(asid) |
+               satp32_reg::PPN::encode(root >> 12);
+    }
+
     static constexpr bool split_roots = false;
     struct registers {
         std::uint64_t satp;

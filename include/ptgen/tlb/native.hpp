@@ -3,7 +3,7 @@
 // Code built for a format's own architecture as a kernel (freestanding: -ffreestanding sets
 // __STDC_HOSTED__ to 0) gets that architecture's policy, so that a change is never left stale
 // in the TLB by default:
-//   RISC-V Sv39/48/57       riscv::sfence_tlb       sfence.vma va / sfence.vma (every ASID)
+//   RISC-V Sv32, Sv39/48/57 riscv::sfence_tlb       sfence.vma va / sfence.vma (every ASID)
 //   x86-64 4- and 5-level   x86_64::invlpg_tlb      invlpg / CR4.PGE toggle
 //   i386 2-level and PAE    x86_32::invlpg_tlb      invlpg / CR4.PGE toggle and CR3 reload
 //   AArch64 EL1&0 (any)     aarch64::el1_tlb        TLBI VAE1IS / VMALLE1IS, DSB ISH, ISB
@@ -43,6 +43,13 @@ using native_tlb = typename native_tlb_of<Format>::type;
 #include "riscv.hpp"
 template <unsigned L, unsigned M, bool P>  // Sv39, Sv48, Sv57, with or without Svpbmt
 struct ptgen::native_tlb_of<ptgen::riscv::sv_format<L, M, P>> {
+    using type = ptgen::riscv::sfence_tlb;
+};
+#elif defined(__riscv) && __riscv_xlen == 32
+#include "../arch/riscv.hpp"
+#include "riscv.hpp"
+template <>
+struct ptgen::native_tlb_of<ptgen::riscv::sv32> {
     using type = ptgen::riscv::sfence_tlb;
 };
 #elif defined(__x86_64__)

@@ -1,4 +1,4 @@
-// ptgen/tlb/riscv.hpp: TLB maintenance for RISC-V Sv39/Sv48 (S-mode).
+// ptgen/tlb/riscv.hpp: TLB maintenance for RISC-V Sv32, Sv39, Sv48 and Sv57 (S-mode).
 // Reference: The RISC-V Instruction Set Manual, Volume II: Privileged Architecture (20211203),
 // 4.2.1 "Supervisor Memory-Management Fence Instruction" (SFENCE.VMA).
 //
@@ -23,7 +23,7 @@ struct sfence_tlb {
     static constexpr bool break_before_make = false;
     void flush_page(vaddr va) const noexcept {
 #if defined(__riscv)
-        asm volatile("sfence.vma %0, zero" : : "r"(va) : "memory");
+        asm volatile("sfence.vma %0, zero" : : "r"(static_cast<unsigned long>(va)) : "memory");  // (XLEN bits)
 #else
         (void)va;
 #endif
@@ -42,14 +42,17 @@ struct sfence_asid_tlb {
     std::uint16_t asid = 0;
     void flush_page(vaddr va) const noexcept {
 #if defined(__riscv)
-        asm volatile("sfence.vma %0, %1" : : "r"(va), "r"(std::uint64_t{asid}) : "memory");
+        asm volatile("sfence.vma %0, %1"
+                     :
+                     : "r"(static_cast<unsigned long>(va)), "r"(static_cast<unsigned long>(asid))
+                     : "memory");
 #else
         (void)va;
 #endif
     }
     void flush_all() const noexcept {
 #if defined(__riscv)
-        asm volatile("sfence.vma zero, %0" : : "r"(std::uint64_t{asid}) : "memory");
+        asm volatile("sfence.vma zero, %0" : : "r"(static_cast<unsigned long>(asid)) : "memory");
 #endif
     }
 };

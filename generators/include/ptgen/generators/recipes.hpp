@@ -59,6 +59,11 @@ struct usual_addresses<x86_32::two_level> {
 template <>
 struct usual_addresses<x86_32::pae> : usual_addresses<x86_32::two_level> {};
 template <>
+struct usual_addresses<riscv::sv32> {  // Linux rv32: PAGE_OFFSET; the image above it
+    static constexpr vaddr direct_map = 0xc000'0000;
+    static constexpr vaddr kernel_image = 0xf000'0000;
+};
+template <>
 struct usual_addresses<riscv::sv39> {  // Linux: PAGE_OFFSET (sv39), KERNEL_LINK_ADDR
     static constexpr vaddr direct_map = 0xffff'ffd8'0000'0000;
     static constexpr vaddr kernel_image = 0xffff'ffff'8000'0000;
