@@ -38,21 +38,6 @@ using address_4m = field<31, 22, std::uint32_t>;     // PA bits 31:22 of a 4 MiB
 using address_4m_high = field<20, 13, std::uint32_t>;  // PSE-36: PA bits 39:32 (left 0 here)
 }  // namespace pte
 
-// The memory types of both formats, as x86_64::long_mode encodes them (PAT = 0 in every entry,
-// power-on PAT: PCD|PWT selects PA3 = UC for device, PCD selects PA2 = UC- for uncached).
-template <class E>
-constexpr E cache_bits(flags f, E pcd, E pwt) noexcept {
-    if (has(f, flags::device)) return pcd | pwt;
-    if (has(f, flags::uncached)) return pcd;
-    return 0;
-}
-template <class E>
-constexpr flags cache_flags(E e, E pcd, E pwt) noexcept {
-    if ((e & (pcd | pwt)) == (pcd | pwt)) return flags::device;
-    if (e & pcd) return flags::uncached;
-    return flags::none;
-}
-
 // 32-bit paging (CR0.PG = 1, CR4.PAE = 0): page directory (bits 31:22) -> page table (21:12),
 // 1024 entries of 4 bytes per 4 KiB table. A PDE with PS maps a 4 MiB page (needs CR4.PSE = 1).
 //
@@ -61,7 +46,8 @@ constexpr flags cache_flags(E e, E pcd, E pwt) noexcept {
 //   execute-disable in 32-bit paging), so a writable page is also executable: a layout that asks
 //   for rw must say writable_and_executable() to pass boot::verify, which is what the CPU does;
 // - write off is enforced on supervisor accesses only with CR0.WP = 1 (assumed);
-// - memory types and the no-access leaf (P = 0, bit 9) as in x86_64::long_mode.
+// - memory types (x86_64::cache_bits) and the no-access leaf (P = 0, bit 9) as in
+//   x86_64::long_mode.
 // Physical addresses are 32 bits: PSE-36 (PA bits 39:32 in a 4 MiB PDE) is not used.
 // Table entries are P|RW|US|A: the leaf alone decides access (4.6).
 struct two_level {
@@ -92,7 +78,7 @@ struct two_level {
         if (!(e & pte::P)) f &= ~permission_bits;  // a no-access leaf
         if (e & pte::US) f |= flags::user;
         if (e & pte::G) f |= flags::global;
-        return f | cache_flags(e, pte::PCD, pte::PWT);
+        return f | x86_64::cache_flags(e);  // PWT and PCD where IA-32e has them
     }
     // "PDE that References a Page Table": A preset (4.8), so walks never write the tables.
     static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
@@ -100,12 +86,13 @@ struct two_level {
     }
     static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
         f = effective(f);
-        entry_type e = entry_type(pa & pte::address::mask) | pte::P | pte::A | pte::D;
-        if (level == 0) e = entry_type(pa & pte::address_4m::mask) | pte::P | pte::A | pte::D | pte::PS;
+        entry_type e = level == 0 ? entry_type(pa & pte::address_4m::mask) | pte::PS
+                                  : entry_type(pa & pte::address::mask);
+        e |= pte::P | pte::A | pte::D;
         if (has(f, flags::write)) e |= pte::RW;
         if (has(f, flags::user)) e |= pte::US;
         if (has(f, flags::global)) e |= pte::G;
-        e |= cache_bits<entry_type>(f, pte::PCD, pte::PWT);
+        e |= x86_64::cache_bits<entry_type>(f);
         if (!grants_access(f)) e = (e & ~pte::P) | no_access_mark;
         return e;
     }

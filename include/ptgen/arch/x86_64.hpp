@@ -35,6 +35,22 @@ inline constexpr std::uint64_t XD = bit<63>;  // execute-disable (IA32_EFER.NXE 
 using address = field<51, 12>;
 }  // namespace pte
 
+// Memory types through the power-on PAT with PAT = 0 (4.9.2): PCD|PWT selects PA3 = UC (device),
+// PCD alone PA2 = UC- (uncached), neither PA0 = WB. Shared by the 32-bit formats (x86_32.hpp),
+// whose entries keep PWT and PCD at the same positions.
+template <class E>
+constexpr E cache_bits(flags f) noexcept {
+    if (has(f, flags::device)) return E(pte::PCD | pte::PWT);
+    if (has(f, flags::uncached)) return E(pte::PCD);
+    return 0;
+}
+template <class E>
+constexpr flags cache_flags(E e) noexcept {
+    if ((e & (pte::PCD | pte::PWT)) == (pte::PCD | pte::PWT)) return flags::device;
+    if (e & pte::PCD) return flags::uncached;
+    return flags::none;
+}
+
 // CR3 with CR4.PCIDE = 1 (4.5, table 4-13). With CR4.PCIDE = 0 (table 4-12) bits 3/4 are
 // PWT/PCD of the PML4 access: PCID 0 leaves them 0 (WB).
 namespace cr3_bits {
@@ -109,11 +125,7 @@ struct long_mode {
         if (!(e & pte::P)) f &= ~permission_bits;  // a no-access leaf
         if (e & pte::US) f |= flags::user;
         if (e & pte::G) f |= flags::global;
-        if ((e & (pte::PCD | pte::PWT)) == (pte::PCD | pte::PWT))
-            f |= flags::device;
-        else if (e & pte::PCD)
-            f |= flags::uncached;
-        return f;
+        return f | cache_flags(e);
     }
     // Tables 4-15, 4-17, 4-19: permissive pointer, WB access to the next table (PWT = PCD = 0).
     // A is preset in table entries too (4.8: the processor sets it in every paging-structure
@@ -131,10 +143,7 @@ struct long_mode {
         if (has(f, flags::user)) e |= pte::US;
         if (has(f, flags::global)) e |= pte::G;
         if (!has(f, flags::execute)) e |= pte::XD;
-        if (has(f, flags::device))
-            e |= pte::PCD | pte::PWT;
-        else if (has(f, flags::uncached))
-            e |= pte::PCD;
+        e |= cache_bits<entry_type>(f);
         if (!grants_access(f)) e = (e & ~pte::P) | no_access_mark;
         return e;
     }
