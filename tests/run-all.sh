@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Every test of ptgen: installs what is missing (Debian 12), then for the presets
-# gcc, clang and asan: configure, build, ctest. Run from anywhere:
+# gcc and asan: configure, build, ctest. Run from anywhere:
 #
 #   bash tests/run-all.sh
+#
+# The clang preset (clang++-22, Release) is not in the default set: clang 22 builds every test
+# translation unit in the asan preset already (same warnings, -Werror), the QEMU kernels run the
+# engine as clang 22 -O2 compiles it, and building the whole suite a second time with the same
+# compiler was a sixth of a CI run. PTGEN_PRESETS="gcc clang asan" brings it back.
 #
 # PTGEN_PRESETS="gcc" bash tests/run-all.sh runs a subset; PTGEN_JOBS sets -j (default 2);
 # PTGEN_COMPAT_COMPILERS="clang++-14 clang++-19" (the default) the older compilers whose build
@@ -15,7 +20,7 @@ source cmake/ensure-packages.sh
 
 ptgen_ensure_packages "${PTGEN_BASE_PACKAGES[@]}"
 
-read -r -a presets <<<"${PTGEN_PRESETS:-gcc clang asan}"
+read -r -a presets <<<"${PTGEN_PRESETS:-gcc asan}"
 jobs="${PTGEN_JOBS:-2}"
 
 summary=()
