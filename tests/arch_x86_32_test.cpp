@@ -60,7 +60,13 @@ TEST_CASE("i386 2-level: a 4 MiB PDE has PS and the frame in bits 31:22; bit 12 
 TEST_CASE("i386 2-level: memory types, no-access leaves and CR3", "[x86_32]") {
     CHECK(two::encode_leaf(0xfee0'0000, ptgen::rw | ptgen::device, 1) == 0xfee0'007bu);  // PCD|PWT
     CHECK(two::leaf_flags(0xfee0'007bu, 1) == (ptgen::rwx | ptgen::device));
-    CHECK(two::encode_leaf(0x8000'0000, ptgen::r | ptgen::uncached, 0) == 0x8000'00f1u);  // PCD
+    // uncached: PAT | PCD (PA6 = WC with pat_msr): PAT is bit 12 of a 4 MiB page, 7 of a PTE.
+    CHECK(two::encode_leaf(0x8000'0000, ptgen::r | ptgen::uncached, 0) == 0x8000'10f1u);
+    CHECK(two::encode_leaf(0x8000'0000, ptgen::r | ptgen::uncached, 1) == 0x8000'00f1u);
+    CHECK(two::leaf_flags(0x8000'10f1u, 0) == (ptgen::rx | ptgen::uncached));
+    CHECK(two::address(0x8000'10f1u, 0) == 0x8000'0000);
+    CHECK(two::pat_msr == ptgen::x86_64::pat::msr);
+    CHECK(ptgen::x86_32::pae::boot_registers(0x1000, 0).ia32_pat == ptgen::x86_64::pat::msr);
     // No access: P = 0 with bit 9, keeping PS and the address.
     const auto none = two::encode_leaf(0x0080'0000, flags::none, 0);
     CHECK(none == 0x0080'02e0u);

@@ -58,17 +58,39 @@ TEST_CASE("x86-64: a 1 GiB PDPTE with PS maps a 1 GiB page", "[x86_64]") {
     CHECK(F::address(0x4000'11E3ull, 1) == 0x4000'0000);  // PAT (bit 12) is not address
 }
 
-TEST_CASE("x86-64: memory types select the power-on PAT entries UC (PCD|PWT) and UC- (PCD)",
-          "[x86_64]") {
-    // device: PWT(3) | PCD(4) -> PAT index 3 = UC.
+TEST_CASE("x86-64: memory types select PAT entries: device PA3 = UC, uncached PA6 = WC", "[x86_64]") {
+    // device: PWT(3) | PCD(4) -> PAT index 3 = UC (at power-on and in pat::msr).
     CHECK(F::encode_leaf(0xFEE0'0000, ptgen::rw | ptgen::device, 3) == 0x8000'0000'FEE0'007Bull);
     CHECK(F::leaf_flags(0x8000'0000'FEE0'007Bull, 3) == (ptgen::rw | ptgen::device));
-    // uncached: PCD only -> PAT index 2 = UC-.
-    CHECK(F::encode_leaf(0xC000'0000, ptgen::r | ptgen::uncached, 2) == 0x8000'0000'C000'00F1ull);
-    CHECK(F::leaf_flags(0x8000'0000'C000'00F1ull, 2) == (ptgen::r | ptgen::uncached));
-    // Normal memory: PWT = PCD = 0 -> PAT index 0 = WB. PWT alone (WT) is neither type.
-    CHECK((F::encode_leaf(0x1000, ptgen::rw, 3) & (pte::PWT | pte::PCD)) == 0);
+    // uncached: PAT | PCD -> index 6; the PAT bit is bit 7 of a PTE, bit 12 of a 2 MiB/1 GiB page.
+    CHECK(F::encode_leaf(0xC000'0000, ptgen::r | ptgen::uncached, 3) == 0x8000'0000'C000'00F1ull);
+    CHECK(F::encode_leaf(0xC000'0000, ptgen::r | ptgen::uncached, 2) == 0x8000'0000'C000'10F1ull);
+    CHECK(F::encode_leaf(0xC000'0000, ptgen::r | ptgen::uncached, 1) == 0x8000'0000'C000'10F1ull);
+    CHECK(F::leaf_flags(0x8000'0000'C000'00F1ull, 3) == (ptgen::r | ptgen::uncached));
+    CHECK(F::leaf_flags(0x8000'0000'C000'10F1ull, 2) == (ptgen::r | ptgen::uncached));
+    CHECK(F::address(0x8000'0000'C000'10F1ull, 2) == 0xC000'0000);
+    // PCD alone (PA2 = UC-: firmware's uncached, and ptgen's before IA32_PAT was published)
+    // reads back as uncached too.
+    CHECK(F::leaf_flags(0x8000'0000'C000'0071ull, 3) == (ptgen::r | ptgen::uncached));
+    // Normal memory: PAT = PWT = PCD = 0 -> PA0 = WB. PWT alone (WT) is neither type.
+    CHECK((F::encode_leaf(0x1000, ptgen::rw, 3) & (pte::PWT | pte::PCD | pte::PAT_4K)) == 0);
+    CHECK((F::encode_leaf(0x20'0000, ptgen::rw, 2) & (pte::PWT | pte::PCD | pte::PAT_HUGE)) == 0);
     CHECK(F::leaf_flags(0x1000 | pte::P | pte::PWT, 3) == (ptgen::r | flags::execute));
+}
+
+TEST_CASE("x86-64: IA32_PAT is the power-on value with PA6 = WC", "[x86_64]") {
+    namespace pat = ptgen::x86_64::pat;
+    // Each PAn is the byte n (SDM "Page Attribute Table (PAT)", IA32_PAT layout).
+    constexpr std::uint64_t power_on[8] = {pat::WB, pat::WT, pat::UC_MINUS, pat::UC,
+                                           pat::WB, pat::WT, pat::UC_MINUS, pat::UC};
+    for (unsigned i = 0; i < 8; ++i) {
+        CHECK(((pat::power_on >> (8 * i)) & 0xff) == power_on[i]);
+        CHECK(((F::pat_msr >> (8 * i)) & 0xff) == (i == 6 ? pat::WC : power_on[i]));
+    }
+    CHECK(F::pat_msr == 0x0001'0406'0007'0406ull);
+    // The boot registers carry it, for start code and for ptgen-gen's emitters.
+    CHECK(F::boot_registers(0x1000, 0).ia32_pat == F::pat_msr);
+    CHECK(F::boot_registers(0x1000, 0).named()[1].value == F::pat_msr);
 }
 
 TEST_CASE("x86-64: a table entry is P | R/W | U/S | A with XD clear, so the leaf alone decides",

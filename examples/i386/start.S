@@ -37,6 +37,12 @@ _start:
     or      $0x90, %eax
     mov     %eax, %cr4
 #endif
+    /* IA32_PAT (MSR 0x277) = image.registers().ia32_pat: PA6 = write-combining, the memory
+     * type of ptgen's uncached (x86_64.hpp, cache_bits) */
+    mov     $0x277, %ecx
+    mov     $ptgen_boot_pat_lo, %eax
+    mov     $ptgen_boot_pat_hi, %edx
+    wrmsr
     /* CR3: the root of the compile-time image (ptgen_boot_cr3 = image.registers().cr3) */
     mov     $ptgen_boot_cr3, %eax
     mov     %eax, %cr3

@@ -75,12 +75,16 @@ static_assert(image.registers().cr3 < 0x1'0000'0000);
 PTGEN_BOOT_TABLES(boot_tables, image);
 
 // Absolute symbols from the constexpr image: ptgen_table_base for the linker script's ASSERT,
-// ptgen_boot_cr3 for start.S.
+// ptgen_boot_cr3 and the two halves of IA32_PAT (ptgen_boot_pat_lo/hi, for wrmsr) for start.S.
 [[gnu::used]] static void ptgen_symbols() {
+    constexpr std::uint64_t pat = image.registers().ia32_pat;
     asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0\n\t"
-                 ".globl ptgen_boot_cr3\n\t.set ptgen_boot_cr3, %c1"
+                 ".globl ptgen_boot_cr3\n\t.set ptgen_boot_cr3, %c1\n\t"
+                 ".globl ptgen_boot_pat_lo\n\t.set ptgen_boot_pat_lo, %c2\n\t"
+                 ".globl ptgen_boot_pat_hi\n\t.set ptgen_boot_pat_hi, %c3"
                  :
-                 : "i"(word_t(layout.table_base)), "i"(word_t(image.registers().cr3)));
+                 : "i"(word_t(layout.table_base)), "i"(word_t(image.registers().cr3)),
+                   "i"(word_t(pat & 0xffff'ffff)), "i"(word_t(pat >> 32)));
 }
 
 extern "C" char __boot_tables_end[], isr_table[], fetch_fault_return[];
@@ -249,9 +253,12 @@ const char* const counter_name = "rdtsc, QEMU -icount shift=0 (1 tick per instru
 
 bool print_and_check_root_registers() {
     const std::uint64_t cr3 = read_cr3();
+    std::uint32_t pat_lo, pat_hi;
+    asm volatile("rdmsr" : "=a"(pat_lo), "=d"(pat_hi) : "c"(ptgen::x86_64::pat::msr_index));
+    const std::uint64_t pat = (std::uint64_t(pat_hi) << 32) | pat_lo;
     kernel::println("CR3 = ", kernel::hex{cr3}, " (compile-time value ",
-                    kernel::hex{image.registers().cr3}, ")");
-    return cr3 == image.registers().cr3;
+                    kernel::hex{image.registers().cr3}, ")  IA32_PAT = ", kernel::hex{pat});
+    return cr3 == image.registers().cr3 && pat == image.registers().ia32_pat;
 }
 
 }  // namespace arch

@@ -46,8 +46,9 @@ using address_4m_high = field<20, 13, std::uint32_t>;  // PSE-36: PA bits 39:32 
 //   execute-disable in 32-bit paging), so a writable page is also executable: a layout that asks
 //   for rw must say writable_and_executable() to pass boot::verify, which is what the CPU does;
 // - write off is enforced on supervisor accesses only with CR0.WP = 1 (assumed);
-// - memory types (x86_64::cache_bits) and the no-access leaf (P = 0, bit 9) as in
-//   x86_64::long_mode.
+// - memory types (x86_64::cache_bits: IA32_PAT = pat_msr, which needs CPUID.01H:EDX.PAT[16],
+//   every CPU since the Pentium III: without PAT, bit 7 of a PTE and bit 12 of a 4 MiB PDE are
+//   reserved) and the no-access leaf (P = 0, bit 9) as in x86_64::long_mode.
 // Physical addresses are 32 bits: PSE-36 (PA bits 39:32 in a 4 MiB PDE) is not used.
 // Table entries are P|RW|US|A: the leaf alone decides access (4.6).
 struct two_level {
@@ -92,7 +93,7 @@ struct two_level {
         if (has(f, flags::write)) e |= pte::RW;
         if (has(f, flags::user)) e |= pte::US;
         if (has(f, flags::global)) e |= pte::G;
-        e |= x86_64::cache_bits<entry_type>(f);
+        e |= x86_64::cache_bits<entry_type>(f, level == 0 ? pte::PAT_4M : pte::PAT_4K);
         if (!grants_access(f)) e = (e & ~pte::P) | no_access_mark;
         return e;
     }
@@ -101,13 +102,18 @@ struct two_level {
     // CR3 with 32-bit paging: the page directory's address in bits 31:12, PWT = PCD = 0 (WB).
     static constexpr std::uint64_t cr3(paddr root) noexcept { return root & pte::address::mask; }
 
-    // Boot: CR3, then CR4.PSE (4 MiB pages) and CR4.PGE, then CR0.PG | CR0.WP.
+    // Boot: IA32_PAT (pat_msr), CR3, then CR4.PSE (4 MiB pages) and CR4.PGE, then CR0.PG | CR0.WP.
     static constexpr bool split_roots = false;
+    static constexpr std::uint64_t pat_msr = x86_64::pat::msr;
     struct registers {
-        std::uint64_t cr3;
-        constexpr std::array<named_register, 1> named() const noexcept { return {{{"cr3", cr3}}}; }
+        std::uint64_t cr3, ia32_pat;
+        constexpr std::array<named_register, 2> named() const noexcept {
+            return {{{"cr3", cr3}, {"ia32_pat", ia32_pat}}};
+        }
     };
-    static constexpr registers boot_registers(paddr root, paddr) noexcept { return {cr3(root)}; }
+    static constexpr registers boot_registers(paddr root, paddr) noexcept {
+        return {cr3(root), pat_msr};
+    }
 };
 
 // PAE paging (CR0.PG = 1, CR4.PAE = 1, IA32_EFER.LME = 0): a page-directory-pointer table of 4
@@ -161,13 +167,19 @@ public:
     // "Use of CR3 with PAE Paging": bits 31:5 hold the PDPT's address, 4:0 are ignored.
     static constexpr std::uint64_t cr3(paddr root) noexcept { return root & 0xffff'ffe0; }
 
-    // Boot: CR4.PAE (and PGE), CR3, IA32_EFER.NXE, then CR0.PG | CR0.WP (which loads the PDPTEs).
+    // Boot: IA32_PAT (pat_msr), CR4.PAE (and PGE), CR3, IA32_EFER.NXE, then CR0.PG | CR0.WP
+    // (which loads the PDPTEs).
     static constexpr bool split_roots = false;
+    static constexpr std::uint64_t pat_msr = x86_64::pat::msr;
     struct registers {
-        std::uint64_t cr3;
-        constexpr std::array<named_register, 1> named() const noexcept { return {{{"cr3", cr3}}}; }
+        std::uint64_t cr3, ia32_pat;
+        constexpr std::array<named_register, 2> named() const noexcept {
+            return {{{"cr3", cr3}, {"ia32_pat", ia32_pat}}};
+        }
     };
-    static constexpr registers boot_registers(paddr root, paddr) noexcept { return {cr3(root)}; }
+    static constexpr registers boot_registers(paddr root, paddr) noexcept {
+        return {cr3(root), pat_msr};
+    }
 };
 
 }  // namespace ptgen::x86_32

@@ -35,15 +35,40 @@ inline constexpr std::uint64_t XD = bit<63>;  // execute-disable (IA32_EFER.NXE 
 using address = field<51, 12>;
 }  // namespace pte
 
-// Memory types through the power-on PAT with PAT = 0 (4.9.2): PCD|PWT selects PA3 = UC (device),
-// PCD alone PA2 = UC- (uncached), neither PA0 = WB. Shared by the 32-bit formats (x86_32.hpp),
-// whose entries keep PWT and PCD at the same positions.
+// Memory types (4.9.2, and "Memory Cache Control", section "Page Attribute Table (PAT)"): a
+// leaf's PAT, PCD and PWT bits pick one of the eight entries PA0..PA7 of IA32_PAT (MSR 277H),
+// index = PAT * 4 + PCD * 2 + PWT. The PAT bit of a PTE is bit 7, of a 2 MiB / 1 GiB / 4 MiB
+// page bit 12 (the caller says where).
+//   device   = PCD|PWT       PA3 = UC  (strong uncacheable, at power-on and in `pat::msr`)
+//   uncached = PAT|PCD       PA6 = WC  in `pat::msr` (UC- at power-on: safe if never written)
+//   normal   = 0             PA0 = WB
+// `uncached` means "normal memory, not cached; reads may be speculated, writes combined": the
+// Normal-NC of AArch64 and ARMv7, Svpbmt's NC, LoongArch's WUC, and on x86 WC, which is what
+// every other architecture's uncached already is (Linux's pgprot_writecombine on each). The
+// kernel writes `pat::msr` to IA32_PAT before loading these tables (PA0..PA5 and PA7 keep
+// their power-on values, so firmware's and BIOS tables' PCD/PWT encodings mean what they did).
+// Shared by the 32-bit formats (x86_32.hpp), whose entries keep the bits at the same positions.
+namespace pat {
+// Memory type encodings of a PAT entry (table "Memory Types That Can Be Encoded With PAT").
+inline constexpr std::uint64_t UC = 0x00, WC = 0x01, WT = 0x04, WP = 0x05, WB = 0x06,
+                               UC_MINUS = 0x07;
+constexpr std::uint64_t entry(unsigned index, std::uint64_t type) noexcept {
+    return type << (8 * index);
+}
+// The power-on value (PA0..PA7 = WB, WT, UC-, UC, WB, WT, UC-, UC) with PA6 = WC.
+inline constexpr std::uint64_t power_on = 0x0007'0406'0007'0406;
+inline constexpr std::uint64_t msr = (power_on & ~entry(6, 0xff)) | entry(6, WC);
+inline constexpr unsigned msr_index = 0x277;  // IA32_PAT
+}  // namespace pat
+
 template <class E>
-constexpr E cache_bits(flags f) noexcept {
-    if (has(f, flags::device)) return E(pte::PCD | pte::PWT);
-    if (has(f, flags::uncached)) return E(pte::PCD);
+constexpr E cache_bits(flags f, E pat_bit) noexcept {
+    if (has(f, flags::device)) return E(pte::PCD | pte::PWT);      // PA3
+    if (has(f, flags::uncached)) return E(pte::PCD) | pat_bit;     // PA6
     return 0;
 }
+// Read back: PA3/PA7 (UC) is device; PA2 (UC-, what ptgen wrote before `pat::msr` existed, and
+// firmware's usual uncached) and PA6 are uncached; the WB and WT entries are normal memory.
 template <class E>
 constexpr flags cache_flags(E e) noexcept {
     if ((e & (pte::PCD | pte::PWT)) == (pte::PCD | pte::PWT)) return flags::device;
@@ -71,10 +96,9 @@ using address = field<51, 12>;  // physical address of the root
 //   turn NXE on before loading these tables;
 // - write off is enforced on supervisor accesses only with CR0.WP = 1 (assumed);
 // - global needs CR4.PGE = 1, else G is ignored (a narrowing of TLB lifetime, not of access);
-// - memory types go through the PAT with PAT = 0 in every entry (4.9.2): with the power-on PAT
-//   (PA0..PA3 = WB, WT, UC-, UC) device = PCD|PWT selects PA3 = UC, uncached = PCD selects
-//   PA2 = UC-, normal memory selects PA0 = WB. The MTRRs may further restrict UC- (to WC).
-//   A kernel that reprograms IA32_PAT must keep entries 0, 2 and 3 as above.
+// - memory types go through the PAT (see cache_bits): device = UC, uncached = WC once the
+//   kernel has written `pat_msr` to IA32_PAT (UC- until then), normal memory WB; the MTRRs can
+//   make a type stricter, never looser (their default WB covers RAM).
 // Table entries are P|RW|US with XD = 0: access rights are the AND (XD: the OR) of every level
 // (4.6), so the leaf alone decides.
 // A no-access leaf (no read, write or execute asked) is the leaf with P = 0 and bit 9 set: P = 0
@@ -143,7 +167,7 @@ struct long_mode {
         if (has(f, flags::user)) e |= pte::US;
         if (has(f, flags::global)) e |= pte::G;
         if (!has(f, flags::execute)) e |= pte::XD;
-        e |= cache_bits<entry_type>(f);
+        e |= cache_bits<entry_type>(f, level == last_level ? pte::PAT_4K : pte::PAT_HUGE);
         if (!grants_access(f)) e = (e & ~pte::P) | no_access_mark;
         return e;
     }
@@ -156,14 +180,20 @@ struct long_mode {
         return (root & cr3_bits::address::mask) | cr3_bits::PCID::encode(pcid);
     }
 
-    // Boot: one root (PML4 or PML5); CR3 is all early boot writes (with CR4.PAE, CR4.LA57 for
-    // 5-level paging, EFER.LME/NXE, CR0.PG: LA57 can change only while paging is off, 4.1.1).
+    // Boot: one root (PML4 or PML5); early boot writes IA32_PAT (pat_msr, see cache_bits) and
+    // CR3 (with CR4.PAE, CR4.LA57 for 5-level paging, EFER.LME/NXE, CR0.PG: LA57 can change
+    // only while paging is off, 4.1.1).
     static constexpr bool split_roots = false;
+    static constexpr std::uint64_t pat_msr = pat::msr;
     struct registers {
-        std::uint64_t cr3;
-        constexpr std::array<named_register, 1> named() const noexcept { return {{{"cr3", cr3}}}; }
+        std::uint64_t cr3, ia32_pat;
+        constexpr std::array<named_register, 2> named() const noexcept {
+            return {{{"cr3", cr3}, {"ia32_pat", ia32_pat}}};
+        }
     };
-    static constexpr registers boot_registers(paddr root, paddr) noexcept { return {cr3(root)}; }
+    static constexpr registers boot_registers(paddr root, paddr) noexcept {
+        return {cr3(root), pat_msr};
+    }
 
 private:
     static constexpr bool is_huge(entry_type e, unsigned level) noexcept {
