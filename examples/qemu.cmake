@@ -131,7 +131,9 @@ foreach(format IN ITEMS aarch64-4k-39bit-el1 aarch64-16k-el1 aarch64-16k-47bit-e
 endforeach()
 ptgen_qemu_test(aarch64-16k-el2 aarch64 0
     -machine virt,virtualization=on -cpu max -m 128M -nographic -semihosting -icount shift=0)
-foreach(format IN ITEMS aarch64-64k-el1 aarch64-64k-42bit-el1)
+# aarch64-64k-52bit-pa52-el1: FEAT_LVA (T0SZ = T1SZ = 12) and FEAT_LPA (IPS = 52 bits), which
+# QEMU's -cpu max implements.
+foreach(format IN ITEMS aarch64-64k-el1 aarch64-64k-42bit-el1 aarch64-64k-52bit-pa52-el1)
     ptgen_qemu_test(${format} aarch64 0
         -machine virt -cpu max -m 1G -nographic -semihosting -icount shift=0)
 endforeach()
@@ -155,6 +157,8 @@ ptgen_qemu_test(i386-pae i386 33 -cpu qemu32,+nx ${PTGEN_QEMU_ARGS_x86_64})
 
 ptgen_kernel_arch(armv7 qemu-system-arm)
 ptgen_qemu_test(arm-short-descriptor armv7 0
+    -machine virt -cpu cortex-a15 -m 128M -nographic -semihosting -icount shift=0)
+ptgen_qemu_test(arm-lpae armv7 0
     -machine virt -cpu cortex-a15 -m 128M -nographic -semihosting -icount shift=0)
 
 # LoongArch64: QEMU 7.2 wants at least 1 GiB (-m 2G) and boots the ELF itself (no -bios none).

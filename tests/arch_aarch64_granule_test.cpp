@@ -45,6 +45,17 @@ static_assert(geometry_of<g64>::leaf_level_for(4ull << 40) == -1);  // level 1 b
 using g64_42 = a64::stage1_el2<16, 42, 40>;
 static_assert(g64_42::levels.size() == 2 && g64_42::levels[0].shift == 29 &&
               g64_42::levels[0].entries() == 8192 && g64_42::levels[0].leaf_allowed);
+// 64 KiB, 52-bit VA (FEAT_LVA) and PA (FEAT_LPA): 3 levels, a 1024-entry, 8 KiB root
+// ([51:42]); 4 TiB blocks at level 1 (the root) with FEAT_LPA.
+using g64_52 = a64::stage1_el1<16, 52, 52>;
+static_assert(ptgen::page_table_format<g64_52> && geometry_of<g64_52>::coherent());
+static_assert(g64_52::levels.size() == 3 && g64_52::levels[0].shift == 42 &&
+              g64_52::levels[0].entries() == 1024 && g64_52::levels[0].table_bytes() == 8192);
+static_assert(geometry_of<g64_52>::leaf_level_for(4ull << 40) == 0);
+static_assert(geometry_of<g64_52>::leaf_level_for(512ull << 20) == 1);
+static_assert(g64_52::pa_bits == 52 && g64_52::va_bits == 52);
+// 48-bit VA with a 52-bit PA: the 64-entry root may hold 4 TiB blocks.
+static_assert(geometry_of<a64::stage1_el1<16, 48, 52>>::leaf_level_for(4ull << 40) == 0);
 // 4 KiB, 39 bits: 3 levels, 1 GiB blocks in the root.
 using g4_39 = a64::stage1_el1<12, 39>;
 static_assert(g4_39::levels.size() == 3 && g4_39::levels[0].shift == 30 &&
@@ -58,6 +69,32 @@ TEST_CASE("AArch64 granules: names say granule, VA and PA size", "[aarch64][gran
     CHECK(std::string_view(g16_47::name) == "aarch64-16k-47bit-el1");
     CHECK(std::string_view(g64::name) == "aarch64-64k-el1");
     CHECK(std::string_view(g64_42::name) == "aarch64-64k-42bit-pa40-el2");
+    CHECK(std::string_view(g64_52::name) == "aarch64-64k-52bit-pa52-el1");
+}
+
+TEST_CASE("AArch64 FEAT_LPA: OA[51:48] in descriptor bits 15:12, and in TTBR bits 5:2",
+          "[aarch64][granule]") {
+    // A 64 KiB page at PA 0x000a'bcd0'1234'0000: bits 47:16 in place, 0xa in bits 15:12.
+    const auto page = g64_52::encode_leaf(0x000a'bcd0'1234'0000, ptgen::rw, 2);
+    CHECK(page == 0x0060'bcd0'1234'af07);
+    CHECK(g64_52::address(page, 2) == 0x000a'bcd0'1234'0000);
+    CHECK(g64_52::leaf_flags(page, 2) == ptgen::rw);
+    // A 4 TiB block at level 1 (the root): OA[51:42].
+    const auto block = g64_52::encode_leaf(0x0005'0400'0000'0000, ptgen::rx | ptgen::global, 0);
+    CHECK(block == 0x0040'0400'0000'5785);
+    CHECK(g64_52::kind(block, 0) == entry_kind::leaf);
+    CHECK(g64_52::address(block, 0) == 0x0005'0400'0000'0000);
+    // A table descriptor: the next table's PA[51:48] in bits 15:12 as well.
+    CHECK(g64_52::encode_table(0x0003'0000'0001'0000, 0) == 0x0000'0000'0001'3003);
+    CHECK(g64_52::address(0x0000'0000'0001'3003, 0) == 0x0003'0000'0001'0000);
+    // Without FEAT_LPA the same bits are RES0 and not address (g64 above).
+    CHECK(g64::address(0x0060'0000'4001'af07, 2) == 0x4001'0000);
+    // TTBR: BADDR[47:1], and PA[51:48] of the root in bits 5:2; TCR: T0SZ = T1SZ = 12, IPS 0b110.
+    CHECK(g64_52::ttbr(0x000a'0000'4044'0000) == 0x0000'0000'4044'0028);
+    CHECK(g64_52::tcr_el1 == 0x0000'0006'f50c'750c);
+    CHECK(g64_52::va_valid(0x000f'ffff'ffff'ffff));
+    CHECK_FALSE(g64_52::va_valid(0x0010'0000'0000'0000));
+    CHECK(g64_52::va_valid(0xfff0'0000'0000'0000));
 }
 
 TEST_CASE("AArch64 granules: a 32 MiB block and a 16 KiB page, a 64 KiB page", "[aarch64][granule]") {
@@ -104,7 +141,7 @@ using namespace ptgen::literals;
 using ptgen::test::frame_pool;
 using ptgen::test::pool_handler;
 using granule_formats = std::tuple<a64::stage1_16k_el1, a64::stage1_64k_el1, g16_47,
-                                   a64::stage1_el1<16, 42>, a64::stage1_64k_el2>;
+                                   a64::stage1_el1<16, 42>, a64::stage1_64k_el2, g64_52>;
 
 template <class F>
 constexpr std::uint64_t page_of = ptgen::test::facts<F>::page;
@@ -190,6 +227,12 @@ TEMPLATE_LIST_TEST_CASE("AArch64 granules: map, split, collapse, reclaim with la
         CHECK(r.is(ptgen::error::no_memory));
         CHECK(ptgen::test::take_snapshot(pt) == before);
         CHECK(pool.live_frames() == frames);
+    }
+    // the whole PA range of the format: with FEAT_LPA a frame above 2^48
+    if constexpr (F::pa_bits == 52) {
+        REQUIRE(c.map(32 * block, 0x000a'0000'0001'0000, page, ptgen::rw));
+        CHECK(pt.query(32 * block + 8)->pa == 0x000a'0000'0001'0008);
+        REQUIRE(c.unmap(32 * block));
     }
     // unmapping everything gives back every table but the root
     REQUIRE(c.unmap(va));

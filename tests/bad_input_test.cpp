@@ -304,6 +304,12 @@ struct widening<arm::short_descriptor> {
     static constexpr flags dropped_without_access = flags::user;  // AP 0b000 has no PL0 form
 };
 template <>
+struct widening<arm::long_descriptor> {
+    static constexpr flags added = flags::read;  // always readable, if any access
+    static constexpr flags dropped = flags::none;
+    static constexpr flags dropped_without_access = flags::none;
+};
+template <>
 struct widening<aarch64::stage1_4k_el2> {
     static constexpr flags added = flags::read | flags::global;  // nG is RES0 at EL2
     static constexpr flags dropped = flags::none;

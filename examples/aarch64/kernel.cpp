@@ -1,8 +1,9 @@
 // examples/aarch64/kernel.cpp: the AArch64 test kernel (QEMU virt, -cpu max), at EL1 (EL1&0
 // regime, TTBR0_EL1 + TTBR1_EL1) or, with -DPTGEN_KERNEL_EL2, at EL2 (HCR_EL2.E2H = 0,
 // TTBR0_EL2); the granule (-DPTGEN_KERNEL_GRANULE_SHIFT=12, 14, 16) and the VA size
-// (-DPTGEN_KERNEL_VA_BITS, 48 by default) chosen by the build. Boots on compile-time tables, then
-// runs kernel::run_checks.
+// (-DPTGEN_KERNEL_VA_BITS, 48 by default; 52 with the 64 KiB granule: FEAT_LVA) and the PA size
+// (-DPTGEN_KERNEL_PA_BITS, 48 by default; 52: FEAT_LPA) chosen by the build. Boots on
+// compile-time tables, then runs kernel::run_checks.
 #include <cstdint>
 
 #include <ptgen/boot.hpp>
@@ -31,11 +32,16 @@ namespace {
 #if !defined(PTGEN_KERNEL_VA_BITS)
 #define PTGEN_KERNEL_VA_BITS 48
 #endif
+#if !defined(PTGEN_KERNEL_PA_BITS)
+#define PTGEN_KERNEL_PA_BITS 48
+#endif
 #if defined(PTGEN_KERNEL_EL2)
-using format = ptgen::aarch64::stage1_el2<PTGEN_KERNEL_GRANULE_SHIFT, PTGEN_KERNEL_VA_BITS>;
+using format = ptgen::aarch64::stage1_el2<PTGEN_KERNEL_GRANULE_SHIFT, PTGEN_KERNEL_VA_BITS,
+                                          PTGEN_KERNEL_PA_BITS>;
 using tlb_policy = ptgen::aarch64::el2_tlb;
 #else
-using format = ptgen::aarch64::stage1_el1<PTGEN_KERNEL_GRANULE_SHIFT, PTGEN_KERNEL_VA_BITS>;
+using format = ptgen::aarch64::stage1_el1<PTGEN_KERNEL_GRANULE_SHIFT, PTGEN_KERNEL_VA_BITS,
+                                          PTGEN_KERNEL_PA_BITS>;
 using tlb_policy = ptgen::aarch64::el1_tlb;
 #endif
 
@@ -95,8 +101,11 @@ struct kernel_description {
     static const void* section() { return boot_tables.data(); }
     static constexpr ptgen::vaddr kernel_half = ::kernel_half;
     static constexpr ptgen::paddr kernel_half_pa = kernel_pa;
-    static constexpr ptgen::vaddr test_va = 0x10'0000'0000;
-    static constexpr ptgen::vaddr huge_va = 0x10'4000'0000;
+    // With 52 VA bits (FEAT_LVA) the run-time mappings lie above bit 48, where a 48-bit walk
+    // faults: the checks pass only if the MMU walks the 8 KiB root as a 52-bit one.
+    static constexpr ptgen::vaddr above_48 = PTGEN_KERNEL_VA_BITS > 48 ? 0x0008'0000'0000'0000 : 0;
+    static constexpr ptgen::vaddr test_va = above_48 + 0x10'0000'0000;
+    static constexpr ptgen::vaddr huge_va = above_48 + 0x10'4000'0000;
     static constexpr std::uint64_t huge_size = block_size;
     static ptgen::paddr pool_base() {
         return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 2_MiB - 1) & ~(2_MiB - 1);

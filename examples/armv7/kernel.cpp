@@ -1,8 +1,9 @@
 // examples/armv7/kernel.cpp: the ARMv7-A test kernel (QEMU virt, cortex-a15, PL1 SVC mode),
-// short-descriptor tables (TTBCR.N = 0, TTBR0 only). Boots on compile-time tables, then runs
-// kernel::run_checks.
+// short-descriptor tables (TTBCR.N = 0, TTBR0 only), or with PTGEN_KERNEL_LPAE long-descriptor
+// tables (TTBCR.EAE = 1, T0SZ = 0). Boots on compile-time tables, then runs kernel::run_checks.
 #include <cstdint>
 
+#include <ptgen/arch/arm_lpae.hpp>
 #include <ptgen/boot.hpp>
 #include <ptgen/generators/recipes.hpp>
 #include <ptgen/tlb/arm.hpp>
@@ -22,10 +23,25 @@ using namespace ptgen::literals;
 #define PTGEN_CP15_WRITE(crn, op1, crm, op2, value)                                      \
     asm volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2                      \
                  : : "r"(std::uint32_t(value)) : "memory")
+// 64-bit CP15 registers (B4.1.155 TTBR0 with EAE = 1: MCRR/MRRC p15, 0, <lo>, <hi>, c2).
+#define PTGEN_CP15_WRITE64(op1, crm, value)                                                \
+    asm volatile("mcrr p15, " #op1 ", %Q0, %R0, " #crm : : "r"(std::uint64_t(value)) : "memory")
+#define PTGEN_CP15_READ64(op1, crm)                                                        \
+    [] {                                                                                   \
+        std::uint64_t v_;                                                                  \
+        asm volatile("mrrc p15, " #op1 ", %Q0, %R0, " #crm : "=r"(v_));                    \
+        return v_;                                                                         \
+    }()
 
 namespace {
 
+#if defined(PTGEN_KERNEL_LPAE)
+using format = ptgen::arm::long_descriptor;
+constexpr std::uint64_t huge_page = 2_MiB;  // a level 2 block
+#else
 using format = ptgen::arm::short_descriptor;
+constexpr std::uint64_t huge_page = 1_MiB;  // a section
+#endif
 
 constexpr ptgen::paddr ram_base = 0x4000'0000;
 constexpr std::uint64_t ram_size = 128_MiB;  // qemu -m 128M
@@ -33,8 +49,8 @@ constexpr ptgen::paddr kernel_pa = 0x4020'0000;
 constexpr ptgen::vaddr kernel_half = ptgen::recipes::usual_addresses<format>::kernel_image;
 constexpr ptgen::paddr uart_base = 0x0900'0000;  // PL011
 
-// The boot layout: RAM identity-mapped (1 MiB sections), the kernel image and its boot tables
-// again in the kernel half (4 KiB small pages), the UART.
+// The boot layout: RAM identity-mapped (1 MiB sections; LPAE: 2 MiB blocks), the kernel image
+// and its boot tables again in the kernel half (4 KiB small pages), the UART.
 // After the kernel half, a 64 KiB guard region (no access) that kernel_checks.hpp probes.
 constexpr ptgen::boot::layout<format> layout{
     .table_base = 0x4040'0000,
@@ -80,7 +96,7 @@ struct kernel_description {
     static constexpr ptgen::paddr kernel_half_pa = kernel_pa;
     static constexpr ptgen::vaddr test_va = 0xa000'0000;
     static constexpr ptgen::vaddr huge_va = 0xb000'0000;
-    static constexpr std::uint64_t huge_size = 1_MiB;  // a section
+    static constexpr std::uint64_t huge_size = huge_page;
     static ptgen::paddr pool_base() {
         return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 2_MiB - 1) & ~(2_MiB - 1);
     }
@@ -148,11 +164,19 @@ const char* const counter_name = "PMU event 0x08 INST_RETIRED (PMXEVCNTR), QEMU 
 
 bool print_and_check_root_registers() {
     const auto want = image.registers();
-    const std::uint32_t ttbr0 = PTGEN_CP15_READ(c2, 0, c0, 0), ttbcr = PTGEN_CP15_READ(c2, 0, c0, 2),
-                        dacr = PTGEN_CP15_READ(c3, 0, c0, 0);
+    const std::uint32_t ttbcr = PTGEN_CP15_READ(c2, 0, c0, 2);
+#if defined(PTGEN_KERNEL_LPAE)
+    const std::uint64_t ttbr0 = PTGEN_CP15_READ64(0, c2);
+    const std::uint32_t mair0 = PTGEN_CP15_READ(c10, 0, c2, 0), mair1 = PTGEN_CP15_READ(c10, 0, c2, 1);
+    kernel::println("TTBR0 = ", kernel::hex{ttbr0}, "  TTBCR = ", kernel::hex{ttbcr}, "  MAIR0 = ",
+                    kernel::hex{mair0}, "  SCTLR = ", kernel::hex{PTGEN_CP15_READ(c1, 0, c0, 0)});
+    return ttbr0 == want.ttbr0 && ttbcr == want.ttbcr && mair0 == want.mair0 && mair1 == want.mair1;
+#else
+    const std::uint32_t ttbr0 = PTGEN_CP15_READ(c2, 0, c0, 0), dacr = PTGEN_CP15_READ(c3, 0, c0, 0);
     kernel::println("TTBR0 = ", kernel::hex{ttbr0}, "  TTBCR = ", kernel::hex{ttbcr}, "  DACR = ",
                     kernel::hex{dacr}, "  SCTLR = ", kernel::hex{PTGEN_CP15_READ(c1, 0, c0, 0)});
     return ttbr0 == want.ttbr0 && ttbcr == want.ttbcr && dacr == want.dacr;
+#endif
 }
 
 }  // namespace arch
@@ -183,8 +207,14 @@ extern "C" [[noreturn]] void arm_unexpected(std::uint32_t vector, std::uint32_t 
 extern "C" [[noreturn]] void kernel_entry() {
     constexpr auto regs = image.registers();
     PTGEN_CP15_WRITE(c2, 0, c0, 2, regs.ttbcr);  // TTBCR
+#if defined(PTGEN_KERNEL_LPAE)
+    PTGEN_CP15_WRITE(c10, 0, c2, 0, regs.mair0);  // MAIR0 (PRRR's encoding with EAE = 1)
+    PTGEN_CP15_WRITE(c10, 0, c2, 1, regs.mair1);  // MAIR1 (NMRR's)
+    PTGEN_CP15_WRITE64(0, c2, regs.ttbr0);        // TTBR0, 64 bits
+#else
     PTGEN_CP15_WRITE(c3, 0, c0, 0, regs.dacr);   // DACR
     PTGEN_CP15_WRITE(c2, 0, c0, 0, regs.ttbr0);  // TTBR0
+#endif
     asm volatile("isb" ::: "memory");
     PTGEN_CP15_WRITE(c8, 0, c7, 0, 0);           // TLBIALL
     asm volatile("dsb\n\tisb" ::: "memory");

@@ -4,6 +4,7 @@
 
 #include "arch/aarch64.hpp"
 #include "arch/arm.hpp"
+#include "arch/arm_lpae.hpp"
 #include "arch/loongarch64.hpp"
 #include "arch/riscv.hpp"
 #include "arch/x86_32.hpp"
@@ -40,6 +41,8 @@ using el2_page_table = handler_page_table<stage1_4k_el2, H>;
 namespace arm {
 template <class H>
 using page_table = handler_page_table<short_descriptor, H>;
+template <class H>
+using lpae_page_table = handler_page_table<long_descriptor, H>;  // TTBCR.EAE
 }
 namespace riscv {
 template <class H>

@@ -32,7 +32,8 @@ struct facts {
         return s;
     }
     // The smallest huge page (2 MiB, or a 1 MiB section on ARMv7), and the largest leaf span
-    // up to 1 GiB (so that tests stay below 4 GiB of virtual space).
+    // up to 1 GiB and up to an eighth of the VA space (tests place regions up to 8 of them
+    // high: ARMv7 LPAE's 1 GiB blocks in a 32-bit space are left to its own test).
     static constexpr std::uint64_t huge = [] {
         for (unsigned l = geo::depth - 1; l-- > 0;)
             if (F::levels[l].leaf_allowed) return geo::span(l);
@@ -42,7 +43,7 @@ struct facts {
         std::uint64_t b = geo::min_page;
         for (unsigned l = 0; l < geo::depth; ++l)
             if (F::levels[l].leaf_allowed && geo::span(l) <= (std::uint64_t{1} << 30) &&
-                geo::span(l) > b)
+                geo::span(l) <= (std::uint64_t{1} << (F::va_bits - 3)) && geo::span(l) > b)
                 b = geo::span(l);
         return b;
     }();

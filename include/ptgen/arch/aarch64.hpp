@@ -1,5 +1,6 @@
 // ptgen/arch/aarch64.hpp: AArch64 VMSAv8-64 stage 1 formats, EL1&0 and EL2 regimes, with the
-// 4 KiB, 16 KiB or 64 KiB granule and a VA size of 25 to 48 bits (the descriptor codec is in
+// 4 KiB, 16 KiB or 64 KiB granule and a VA size of 25 to 48 bits, or 52 with the 64 KiB granule
+// (FEAT_LVA; with a 52-bit PA, FEAT_LPA) (the descriptor codec is in
 // aarch64_stage1.hpp, the system register fields in aarch64_registers.hpp).
 // Reference: Arm Architecture Reference Manual for A-profile, DDI 0487 issue K.a, the register
 // descriptions of TCR_EL1, TCR_EL2, TTBR0_EL1, TTBR1_EL1 and TTBR0_EL2, and D8.2.4 (the VA ranges
@@ -48,7 +49,7 @@ struct stage1_el1 : stage1<regime::el1_el0, GranuleShift, VaBits, PaBits> {
     // 63:48, CnP (bit 0) = 0. With TCR_EL1.AS = 0 only ASID[7:0] is used, and with TCR_EL1.A1 = 0
     // the ASID comes from TTBR0_EL1 (the value in TTBR1_EL1 is ignored).
     static constexpr std::uint64_t ttbr(paddr root, std::uint16_t asid = 0) noexcept {
-        return ttbr_reg::ASID::encode(asid) | (root & ttbr_reg::BADDR::mask);
+        return ttbr_reg::ASID::encode(asid) | base::ttbr_address(root);
     }
     // TCR_EL1: T0SZ = T1SZ = 64 - VaBits, TG0 / TG1 for the granule, walks Inner Shareable and
     // write-back write-allocate at both cache levels, IPS from PaBits. EPD0 = EPD1 = 0 (both
@@ -85,9 +86,7 @@ struct stage1_el2 : stage1<regime::el2, GranuleShift, VaBits, PaBits> {
     static constexpr const char* name = format_name<GranuleShift, VaBits, PaBits, 2>::text.data();
 
     // TTBR0_EL2: BADDR in bits 47:1, CnP = 0; there is no ASID field when E2H = 0.
-    static constexpr std::uint64_t ttbr(paddr root) noexcept {
-        return root & ttbr_reg::BADDR::mask;
-    }
+    static constexpr std::uint64_t ttbr(paddr root) noexcept { return base::ttbr_address(root); }
     // TCR_EL2 (E2H = 0): T0SZ = 64 - VaBits, TG0 for the granule, walks Inner Shareable
     // write-back write-allocate, PS from PaBits, bits 31 and 23 RES1, TBI = 0, HA = HD = 0.
     static constexpr std::uint64_t tcr_el2 =

@@ -42,10 +42,11 @@ constexpr std::uint64_t tg0_for(unsigned granule_shift) noexcept {
 constexpr std::uint64_t tg1_for(unsigned granule_shift) noexcept {
     return granule_shift == 12 ? 0b10 : granule_shift == 14 ? 0b01 : 0b11;
 }
-// IPS / PS: 0b000 = 32 bits, 0b001 = 36, 0b010 = 40, 0b011 = 42, 0b100 = 44, 0b101 = 48.
+// IPS / PS: 0b000 = 32 bits, 0b001 = 36, 0b010 = 40, 0b011 = 42, 0b100 = 44, 0b101 = 48,
+// 0b110 = 52 (FEAT_LPA).
 constexpr std::uint64_t size_for(unsigned pa_bits) noexcept {
     return pa_bits <= 32 ? 0 : pa_bits <= 36 ? 1 : pa_bits <= 40 ? 2 : pa_bits <= 42 ? 3
-           : pa_bits <= 44 ? 4 : 5;
+           : pa_bits <= 44 ? 4 : pa_bits <= 48 ? 5 : 6;
 }
 inline constexpr std::uint64_t el2_res1 = bit<31> | bit<23>;
 }  // namespace tcr
@@ -54,6 +55,7 @@ inline constexpr std::uint64_t el2_res1 = bit<31> | bit<23>;
 namespace ttbr_reg {
 using ASID = field<63, 48>;
 using BADDR = field<47, 1>;
+using BADDR_51_48 = field<5, 2>;  // FEAT_LPA, 52-bit PA: the root's PA[51:48]
 }  // namespace ttbr_reg
 
 }  // namespace ptgen::aarch64

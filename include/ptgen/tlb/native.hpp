@@ -87,9 +87,14 @@ struct ptgen::native_tlb_of<ptgen::aarch64::stage1_el2<G, VA, PA>> {
 };
 #elif defined(__arm__)
 #include "../arch/arm.hpp"
+#include "../arch/arm_lpae.hpp"
 #include "arm.hpp"
 template <>
 struct ptgen::native_tlb_of<ptgen::arm::short_descriptor> {
+    using type = ptgen::arm::tlbimva_tlb;
+};
+template <>  // the same TLB maintenance operations with either descriptor format
+struct ptgen::native_tlb_of<ptgen::arm::long_descriptor> {
     using type = ptgen::arm::tlbimva_tlb;
 };
 #elif defined(__loongarch64)

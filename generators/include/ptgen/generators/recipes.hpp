@@ -9,6 +9,7 @@
 
 #include <ptgen/arch/aarch64.hpp>
 #include <ptgen/arch/arm.hpp>
+#include <ptgen/arch/arm_lpae.hpp>
 #include <ptgen/arch/loongarch64.hpp>
 #include <ptgen/arch/riscv.hpp>
 #include <ptgen/arch/x86_32.hpp>
@@ -49,6 +50,8 @@ struct usual_addresses<arm::short_descriptor> {  // Linux 3G/1G split: PAGE_OFFS
     static constexpr vaddr direct_map = 0xc000'0000;
     static constexpr vaddr kernel_image = 0xf000'0000;
 };
+template <>
+struct usual_addresses<arm::long_descriptor> : usual_addresses<arm::short_descriptor> {};
 // i386, 32-bit and PAE paging: Linux's 3G/1G split (PAGE_OFFSET); Linux links its image inside
 // the direct map, here it gets a place of its own above it so that the recipes combine.
 template <>
