@@ -158,8 +158,9 @@ ptgen_qemu_test(i386-pae i386 33 -cpu qemu32,+nx ${PTGEN_QEMU_ARGS_x86_64})
 ptgen_kernel_arch(armv7 qemu-system-arm)
 ptgen_qemu_test(arm-short-descriptor armv7 0
     -machine virt -cpu cortex-a15 -m 128M -nographic -semihosting -icount shift=0)
+# LPAE with -m 4G: RAM above 4 GiB (virt's highmem), where the kernel maps a page (high_frame).
 ptgen_qemu_test(arm-lpae armv7 0
-    -machine virt -cpu cortex-a15 -m 128M -nographic -semihosting -icount shift=0)
+    -machine virt -cpu cortex-a15 -m 4G -nographic -semihosting -icount shift=0)
 
 # LoongArch64: QEMU 7.2 wants at least 1 GiB (-m 2G) and boots the ELF itself (no -bios none).
 # The GED power-off carries no status: the verdict line decides (pass status 0).

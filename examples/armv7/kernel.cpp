@@ -97,6 +97,11 @@ struct kernel_description {
     static constexpr ptgen::vaddr test_va = 0xa000'0000;
     static constexpr ptgen::vaddr huge_va = 0xb000'0000;
     static constexpr std::uint64_t huge_size = huge_page;
+#if defined(PTGEN_KERNEL_LPAE)
+    // QEMU -m 4G: RAM up to 0x1'4000'0000; this page cut to 32 bits is 0x3000'0000, the PCIe
+    // MMIO window, where nothing answers (a 32-bit walk would lose the store).
+    static constexpr ptgen::paddr high_frame = 0x1'3000'0000;
+#endif
     static ptgen::paddr pool_base() {
         return (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 2_MiB - 1) & ~(2_MiB - 1);
     }
