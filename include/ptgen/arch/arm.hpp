@@ -92,6 +92,8 @@ namespace sctlr {
 inline constexpr u32 M = bit<0, u32>;     // MMU enable
 inline constexpr u32 C = bit<2, u32>;     // data cache enable
 inline constexpr u32 I = bit<12, u32>;    // instruction cache enable
+inline constexpr u32 WXN = bit<19, u32>;  // write implies XN (LPAE: must stay 0 for rwx pages)
+inline constexpr u32 UWXN = bit<20, u32>;  // PL0-writable implies PL1 XN (LPAE: must stay 0)
 inline constexpr u32 TRE = bit<28, u32>;  // TEX remap enable: must stay 0
 inline constexpr u32 AFE = bit<29, u32>;  // access flag enable: must stay 0
 }  // namespace sctlr

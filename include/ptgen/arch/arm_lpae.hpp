@@ -15,6 +15,7 @@
 
 #include "../core/field.hpp"
 #include "../core/format.hpp"
+#include "arm.hpp"  // sctlr
 
 namespace ptgen::arm {
 
@@ -66,14 +67,6 @@ inline constexpr std::uint32_t EPD1 = bit<23, std::uint32_t>;  // no walks from 
 inline constexpr std::uint32_t EAE = bit<31, std::uint32_t>;   // long descriptors
 inline constexpr std::uint32_t wbwa = 0b01;                    // write-back write-allocate
 }  // namespace ttbcr_ld
-
-// SCTLR bits beyond arm.hpp's (B4.1.130).
-namespace sctlr_ld {
-inline constexpr std::uint32_t M = bit<0, std::uint32_t>, C = bit<2, std::uint32_t>,
-                               I = bit<12, std::uint32_t>;
-inline constexpr std::uint32_t WXN = bit<19, std::uint32_t>;   // write implies XN: clear
-inline constexpr std::uint32_t UWXN = bit<20, std::uint32_t>;  // PL0-writable implies PL1 XN
-}  // namespace sctlr_ld
 
 // T0SZ = 0: the first lookup is at level 1 (B3.6.5), VA[31:30] into a 4-entry, 32-byte table
 // (TTBR0 BADDR aligned to 2^(5 - T0SZ)), then levels 2 (VA[29:21]) and 3 (VA[20:12]) of 512
@@ -168,9 +161,9 @@ struct long_descriptor {
     }
     // SCTLR: set M, C, I; clear WXN and UWXN, which would make writable pages execute-never
     // whatever the tables say. (AFE and TRE are ignored with EAE = 1.)
-    static constexpr std::uint32_t sctlr_mmu_bits = sctlr_ld::M | sctlr_ld::C | sctlr_ld::I;
+    static constexpr std::uint32_t sctlr_mmu_bits = sctlr::M | sctlr::C | sctlr::I;
     static constexpr std::uint32_t sctlr_set = sctlr_mmu_bits;
-    static constexpr std::uint32_t sctlr_clear = sctlr_ld::WXN | sctlr_ld::UWXN;
+    static constexpr std::uint32_t sctlr_clear = sctlr::WXN | sctlr::UWXN;
 
     // Boot: MAIR0, MAIR1, TTBCR, TTBR0, TLBIALL, then SCTLR = (SCTLR | set) & ~clear.
     static constexpr bool split_roots = false;

@@ -105,12 +105,7 @@ struct two_level {
     // Boot: IA32_PAT (pat_msr), CR3, then CR4.PSE (4 MiB pages) and CR4.PGE, then CR0.PG | CR0.WP.
     static constexpr bool split_roots = false;
     static constexpr std::uint64_t pat_msr = x86_64::pat::msr;
-    struct registers {
-        std::uint64_t cr3, ia32_pat;
-        constexpr std::array<named_register, 2> named() const noexcept {
-            return {{{"cr3", cr3}, {"ia32_pat", ia32_pat}}};
-        }
-    };
+    using registers = x86_64::cr3_pat_registers;
     static constexpr registers boot_registers(paddr root, paddr) noexcept {
         return {cr3(root), pat_msr};
     }
@@ -171,12 +166,7 @@ public:
     // (which loads the PDPTEs).
     static constexpr bool split_roots = false;
     static constexpr std::uint64_t pat_msr = x86_64::pat::msr;
-    struct registers {
-        std::uint64_t cr3, ia32_pat;
-        constexpr std::array<named_register, 2> named() const noexcept {
-            return {{{"cr3", cr3}, {"ia32_pat", ia32_pat}}};
-        }
-    };
+    using registers = x86_64::cr3_pat_registers;
     static constexpr registers boot_registers(paddr root, paddr) noexcept {
         return {cr3(root), pat_msr};
     }

@@ -76,6 +76,14 @@ constexpr flags cache_flags(E e) noexcept {
     return flags::none;
 }
 
+// What early boot loads for every x86 format: CR3 and IA32_PAT (pat::msr).
+struct cr3_pat_registers {
+    std::uint64_t cr3, ia32_pat;
+    constexpr std::array<named_register, 2> named() const noexcept {
+        return {{{"cr3", cr3}, {"ia32_pat", ia32_pat}}};
+    }
+};
+
 // CR3 with CR4.PCIDE = 1 (4.5, table 4-13). With CR4.PCIDE = 0 (table 4-12) bits 3/4 are
 // PWT/PCD of the PML4 access: PCID 0 leaves them 0 (WB).
 namespace cr3_bits {
@@ -185,12 +193,7 @@ struct long_mode {
     // only while paging is off, 4.1.1).
     static constexpr bool split_roots = false;
     static constexpr std::uint64_t pat_msr = pat::msr;
-    struct registers {
-        std::uint64_t cr3, ia32_pat;
-        constexpr std::array<named_register, 2> named() const noexcept {
-            return {{{"cr3", cr3}, {"ia32_pat", ia32_pat}}};
-        }
-    };
+    using registers = cr3_pat_registers;
     static constexpr registers boot_registers(paddr root, paddr) noexcept {
         return {cr3(root), pat_msr};
     }
