@@ -1,9 +1,10 @@
 // Property test: random operation sequences on every format agree with a reference model of
 // 4 KiB pages, and the tables stay well formed (no empty table kept, every allocated frame
-// reachable, failed calls change nothing, the count of each table's entries right), with a
-// handler that keeps table_meta and with one that does not. The operations include no-access
-// flags, collapse (every uniform huge span becomes one leaf) and fork_copy into a new table
-// (shared and copy-on-write, the child checked against the model, then destroyed).
+// reachable, failed calls change nothing, the count of each table's entries right, contiguous
+// runs marked only whole and where eligible), with a handler that keeps table_meta and with one
+// that does not. The operations include no-access flags, collapse (every uniform huge span
+// becomes one leaf) and fork_copy into a new table (shared and copy-on-write, the child checked
+// against the model, then destroyed).
 #include <catch2/catch.hpp>
 #include <rapidcheck.h>
 
@@ -13,6 +14,7 @@
 
 #include "support/formats.hpp"
 #include "support/reference_model.hpp"
+#include "support/runs_check.hpp"
 #include "support/table_snapshot.hpp"
 
 using namespace ptgen;
@@ -62,6 +64,7 @@ void check_structure(const PT& pt, const frame_pool& pool) {
         }
     }
     RC_ASSERT(frames == pool.live_frames());
+    RC_ASSERT(runs_violation(pt).empty());  // contiguous runs: whole, eligible, or unmarked
 }
 
 // for_each_mapping over the window reports, page by page, what the model holds, in address

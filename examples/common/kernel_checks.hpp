@@ -281,6 +281,35 @@ template <class K>
     ok = ok && load_faults(hva + half) && pool.live() == data_frames;
     t.check(ok, "reclaim: unmapping everything frees every table the run-time part allocated");
 
+    // Contiguous runs (formats with contiguous_leaves: AArch64's Contiguous bit): two runs of
+    // pages mapped whole are marked and work; one page of the second made read-only (its
+    // writable translation cached first) unmarks that run with break-before-make and faults
+    // alone, the rest of both runs still writable.
+    if constexpr (ptgen::runs_of<F>::any) {
+        using runs = ptgen::runs_of<F>;
+        constexpr std::uint64_t run = runs::at(ptgen::geometry_of<F>::last) * page;
+        const auto marked = [&pt](ptgen::vaddr v) {
+            const auto s = pt.engine().find_leaf(v);
+            return s && runs::marked(s->raw, s->level);
+        };
+        ok = hpa && 2 * run <= huge && bool(c.map_linear(hva, h, 2 * run, ptgen::rw, false));
+        c.flush();
+        ok = ok && marked(hva) && marked(hva + 2 * run - page);
+        for (std::uint64_t off = 0; ok && off < 2 * run; off += page) ok = load_ok(hva + off, word(h + off));
+        const ptgen::vaddr ro = hva + run + page;
+        ok = ok && store_ok(ro + 8, 0x636f'6e74'6967) && word(h + run + page + 8) == 0x636f'6e74'6967;
+        ok = ok && bool(c.protect(ro, ptgen::r));
+        c.flush();
+        ok = ok && marked(hva) && !marked(hva + run) && !marked(hva + 2 * run - page);
+        ok = ok && store_faults(ro + 8, 1) && load_ok(ro + 8, 0x636f'6e74'6967);
+        ok = ok && store_ok(hva + run + 16, 2) && store_ok(hva + 2 * run - 8, 3) &&
+             word(h + 2 * run - 8) == 3 && store_ok(hva + 8, 4) && word(h + 8) == 4;
+        ok = ok && bool(c.unmap_region(hva, 2 * run));
+        c.flush();
+        ok = ok && load_faults(hva) && pool.live() == data_frames;
+        t.check(ok, "contiguous runs: two runs mapped marked; one page made read-only unmarks its run and faults alone");
+    }
+
     // ---- the same layout built at run time, in this guest -------------------------------------
     using runtime_table = ptgen::page_table<F, ptgen::handler_memory<frame_handler>, ptgen::no_tlb>;
     const auto memory = [] { return ptgen::handler_memory<frame_handler>(frame_handler{&pool}); };

@@ -1023,7 +1023,8 @@ private:
                 PTGEN_FUZZ_CHECK(is_aligned(pa, g.span()));
                 PTGEN_FUZZ_CHECK(geo::pa_valid(pa));
                 PTGEN_FUZZ_CHECK(F::accepts(f) && F::effective(f) == f);
-                PTGEN_FUZZ_CHECK(F::encode_leaf(pa, f, level) == e);
+                PTGEN_FUZZ_CHECK(F::encode_leaf(pa, f, level) == runs_of<F>::mark(e, level, false));
+                if (runs_of<F>::marked(e, level)) check_run(raw, level, i);
                 t.leaves.push_back({va, g.span(), pa, f});
             }
         }
@@ -1031,6 +1032,21 @@ private:
         // A's open cursor reclaims at its next flush.
         const bool deferred = &s == &a_ && cur_ && cur_->reclaims_pending() != 0;
         if (level != 0 && !deferred) PTGEN_FUZZ_CHECK(present != 0);
+    }
+
+    // A marked leaf's run (core/contiguous_runs.hpp): all N entries marked leaves of one set of
+    // flags, mapping one physically contiguous run aligned to N pages.
+    static void check_run(const entry* raw, unsigned level, std::size_t i) {
+        const std::size_t n = runs_of<F>::at(level), r = i - i % n;
+        const std::uint64_t span = F::levels[level].span();
+        PTGEN_FUZZ_CHECK(n > 1);
+        PTGEN_FUZZ_CHECK(runs_of<F>::aligned(F::address(raw[r], level), level));
+        for (std::size_t k = 0; k < n; ++k) {
+            PTGEN_FUZZ_CHECK(F::kind(raw[r + k], level) == entry_kind::leaf);
+            PTGEN_FUZZ_CHECK(runs_of<F>::marked(raw[r + k], level));
+            PTGEN_FUZZ_CHECK(F::address(raw[r + k], level) == F::address(raw[r], level) + k * span);
+            PTGEN_FUZZ_CHECK(F::leaf_flags(raw[r + k], level) == F::leaf_flags(raw[r], level));
+        }
     }
 
     // Table frames of both tables (no table reached twice) == the pool's live frames.

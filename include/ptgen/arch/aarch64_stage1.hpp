@@ -41,7 +41,7 @@ inline constexpr std::uint64_t nG = bit<11>;           // D8.3.1.2: not global (
 // 2^n bytes (and a block's own alignment above that).
 using OA = field<47, 12>;
 using OA_51_48 = field<15, 12>;                        // FEAT_LPA, 64 KiB granule: OA[51:48]
-inline constexpr std::uint64_t contiguous = bit<52>;   // D8.3.1.2 (unused: 0)
+inline constexpr std::uint64_t contiguous = bit<52>;   // D8.3.1.2, D8.7.1: Contiguous
 inline constexpr std::uint64_t PXN = bit<53>;          // D8.3.1.2: privileged XN (EL1&0)
 inline constexpr std::uint64_t UXN = bit<54>;          // D8.3.1.2: unprivileged XN (EL1&0)
 inline constexpr std::uint64_t XN = bit<54>;           // D8.3.1.2: XN (one-EL regimes)
@@ -82,8 +82,8 @@ enum class regime : unsigned char {
 // descriptor, and a VA size of 52 bits (FEAT_LVA, TnSZ = 12) makes the root 1024 entries, 8 KiB
 // (D8.2.8). FEAT_LPA2 (52 bits with the 4 KiB and 16 KiB granules, TCR.DS = 1) is not used.
 //
-// Every leaf is written with AF = 1 (no access-flag fault, TCR.HA not needed), Contiguous = 0,
-// NS = 0. Memory type through AttrIndx (see `mair`): device = Device-nGnRE, uncached = Normal
+// Every leaf is written with AF = 1 (no access-flag fault, TCR.HA not needed), NS = 0, and the
+// Contiguous bit where the engine marks a run (contiguous_entries below). Memory type through AttrIndx (see `mair`): device = Device-nGnRE, uncached = Normal
 // non-cacheable, otherwise Normal write-back. SH = Inner Shareable for Normal memory; for Device
 // memory SH is 0b00, as the field is ignored there (D8.6: Device memory is Outer Shareable).
 //
@@ -216,6 +216,23 @@ struct stage1 {
         return e;
     }
     static constexpr entry_type no_access_mark = desc::SW55;
+
+    // D8.7.1 "The Contiguous bit": a TLB may hold N adjacent, N-aligned entries that all set
+    // it as one translation. N is 16 at levels 2 and 3 with the 4 KiB granule (32 MiB and
+    // 64 KiB), 32 and 128 with 16 KiB (1 GiB, 2 MiB), 32 and 32 with 64 KiB (16 GiB, 2 MiB);
+    // level 1 of the 4 KiB granule is left out (Linux does not use it either), as are
+    // FEAT_LPA's level-1 blocks. Arm's last level is level 3 at every granule and VA size.
+    static constexpr std::size_t contiguous_entries(unsigned level) noexcept {
+        if (level == last_level) return GranuleShift == 12 ? 16 : GranuleShift == 14 ? 128 : 32;
+        if (level + 1 == last_level && levels[level].leaf_allowed) return GranuleShift == 12 ? 16 : 32;
+        return 1;
+    }
+    static constexpr bool contiguous(entry_type e, unsigned) noexcept {
+        return (e & desc::contiguous) != 0;
+    }
+    static constexpr entry_type with_contiguous(entry_type e, unsigned, bool on) noexcept {
+        return on ? (e | desc::contiguous) : (e & ~desc::contiguous);
+    }
 
     // MAIR_ELx: Attr0 = Device-nGnRE, Attr1 = Normal WB, Attr2 = Normal NC (see mair_attr).
     static constexpr std::uint64_t mair =

@@ -11,9 +11,9 @@
 //
 // One header per job: walker.hpp (every traversal), range_rules.hpp, table_reserve.hpp,
 // sink.hpp (what a mutation reports), table_access.hpp (entry access, whole-table questions),
-// engine_base.hpp (reading, replacement, pairs, retire), engine_map_walk.hpp (plan and apply
-// of a mapping), engine_map.hpp (map calls), engine_modify.hpp (unmap, protect, remap, split,
-// reclaim), engine_collapse.hpp (tables replaced by the huge leaf they split), and here the
+// engine_base.hpp (reading, replacement, pairs, retire), contiguous_runs.hpp (marked runs of
+// leaves, the leaf-run writer, split), engine_map_walk.hpp (plan and apply of a mapping),
+// engine_map.hpp (map calls), engine_modify.hpp (unmap, protect, remap, reclaim), engine_collapse.hpp (tables replaced by the huge leaf they split), and here the
 // tables a page_table gives up at destruction.
 #pragma once
 

@@ -72,8 +72,11 @@ private:
         if (!is_aligned(pa, geo::span(up))) return false;
         const flags f = F::leaf_flags(e0, level);
         const std::uint64_t step = geo::span(level);
-        for (std::size_t i = 0; i < F::levels[level].entries(); ++i)
-            if (load(table, i) != F::encode_leaf(pa + i * step, f, level)) return false;
+        for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
+            // (a run of contiguous_leaves may be marked: the huge leaf holds it as well)
+            const entry e = load(table, i), plain = F::encode_leaf(pa + i * step, f, level);
+            if (e != plain && e != runs_of<F>::mark(plain, level, true)) return false;
+        }
         leaf = F::encode_leaf(pa, f, up);
         return true;
     }

@@ -7,12 +7,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "engine_base.hpp"
+#include "contiguous_runs.hpp"
 
 namespace ptgen {
 
 template <page_table_format F, class M>
-class engine_map_walk : public engine_base<F, M> {
+class engine_map_walk : public engine_runs<F, M> {
 public:
     using base = engine_base<F, M>;
     using typename base::entry;
@@ -23,14 +23,16 @@ public:
     using base::store;
     using base::subtree_empty;
     using typename base::walker_type;
-    using engine_base<F, M>::engine_base;
+    using engine_runs<F, M>::engine_runs;
 
 protected:
+    using runs = runs_of<F>;
     using base::mem_;
     using typename base::level_counts;
     using typename base::table_reserve;
     using base::place_leaf;
     using base::leaves_written;
+    using engine_runs<F, M>::store_leaves;
 
     template <class GetPaddr>
     struct map_job {
@@ -154,16 +156,33 @@ protected:
         if (level == last_level && !job.linear) return apply_leaf_run(table, first, last, job, sink);
         if (job.linear && !job.displaces && job.leaves_at(level))
             return apply_linear_leaves(level, table, first, last, job, reserve, sink);
+        std::size_t marked_until = 0;  // entries [.., marked_until) are a run this call marks
         walker_type::for_each_chunk(level, first, last, [&](const chunk& c) {
-            apply_map_chunk(level, table, c, job, reserve, sink);
+            if (c.index % runs::at(level) == 0 && runs::at(level) > 1)
+                marked_until = run_becomes_leaves(level, c, last, job) ? c.index + runs::at(level) : 0;
+            apply_map_chunk(level, table, c, job, reserve, sink, c.index < marked_until);
         });
+    }
+    // Do the N entries from chunk c (the first of a run) all become leaves of one eligible
+    // run (inside [.., last], pa contiguous from a pa aligned to the run)?
+    template <class Job>
+    static constexpr bool run_becomes_leaves(unsigned level, const chunk& c, vaddr last, Job& job) {
+        const std::uint64_t span = F::levels[level].span();
+        const std::size_t n = runs::at(level);
+        if (last - c.first < vaddr(n) * span - 1) return false;
+        paddr pa0 = 0;
+        if (!becomes_leaf(level, c, job, pa0) || !runs::aligned(pa0, level)) return false;
+        for (std::size_t k = 1; k < n; ++k)
+            if (job.get_paddr(c.first + k * span) != pa0 + k * span) return false;
+        return true;
     }
     template <class Job, class Sink>
     constexpr void apply_map_chunk(unsigned level, paddr table, const chunk& c, Job& job,
-                                   table_reserve& reserve, Sink& sink) {
+                                   table_reserve& reserve, Sink& sink, bool marked_run = false) {
         const entry e = load(table, c.index);
         if (paddr pa = 0; becomes_leaf(level, c, job, pa)) {
-            place_leaf(table, c.index, e, F::encode_leaf(pa, job.f, level), level, c.first, sink);
+            place_leaf(table, c.index, e, runs::leaf(pa, job.f, level, marked_run), level, c.first,
+                       sink);
             sink.changed(c.first);
             return;
         }
@@ -263,31 +282,17 @@ protected:
         const std::size_t n = std::size_t((last - first) >> g.shift) + 1;
         const auto view = mem_.template view<entry>(table);
         const flags f = job.f;
-        for (std::size_t k = 0; k < n; ++k)
-            view.store(i0 + k, F::encode_leaf(job.get_paddr(first + (vaddr(k) << g.shift)), f,
-                                              last_level));
+        const std::size_t run = runs::at(last_level);
+        std::size_t marked_until = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            const vaddr va = first + (vaddr(k) << g.shift);
+            if (run > 1 && (i0 + k) % run == 0 && k + run <= n)
+                marked_until = run_becomes_leaves(last_level, chunk{i0 + k, va, va | (g.span() - 1), true},
+                                                  last, job) ? k + run : 0;
+            view.store(i0 + k, runs::leaf(job.get_paddr(va), f, last_level, k < marked_until));
+        }
         leaves_written(table, last_level, i0, n);
         sink.changed_run(first, n, g.span());
-    }
-
-    // Writes the n leaves of `level` that map [pa, pa + n * span) at entries i.. of a table:
-    // one fill when the codec is affine in pa over the run (every format's leaves are; checked
-    // at the run's end anyway), else one encode per entry.
-    template <class View>
-    static constexpr void store_leaves(const View& view, std::size_t i, std::size_t n, paddr pa,
-                                       flags f, unsigned level) {
-        const std::uint64_t span = F::levels[level].span();
-        const entry e0 = F::encode_leaf(pa, f, level);
-        if (n >= 4) {
-            const entry stride = entry(F::encode_leaf(pa + span, f, level) - e0);
-            if (entry(e0 + (n - 1) * stride) == F::encode_leaf(pa + (n - 1) * span, f, level)) {
-                view.fill(i, n, e0, stride);
-                return;
-            }
-        }
-        view.store(i, e0);
-        for (std::size_t k = 1; k < n; ++k)
-            view.store(i + k, F::encode_leaf(pa + k * span, f, level));
     }
 };
 

@@ -1,6 +1,6 @@
 // ptgen/core/engine_modify.hpp: unmap, protect and remap of the engine: the single-page
-// calls, the range calls (check, plan_modify, reserve, apply_modify), splits of huge pages and
-// the reclaim of tables left empty.
+// calls, the range calls (check, plan_modify, reserve, apply_modify; splits through
+// contiguous_runs.hpp) and the reclaim of tables left empty.
 #pragma once
 
 #include <array>
@@ -64,6 +64,7 @@ public:
         const std::uint64_t span = geo::span(slot->level);
         if (!is_aligned(pa, span)) return fail(error::not_aligned);
         if (!geo::pa_valid(pa)) return fail(error::out_of_range);
+        this->unmark_run_of(*slot, va, sink);
         replace_live(slot->table, slot->index, F::encode_leaf(pa, f, slot->level),
                      align_down(va, span), F::address(slot->raw, slot->level) != pa, sink);
         leaves_written(slot->table, slot->level, slot->index, 1);
@@ -78,6 +79,7 @@ public:
         auto slot = find_leaf(va, sink);
         if (!slot) return fail(slot.err());
         const std::uint64_t span = geo::span(slot->level);
+        this->unmark_run_of(*slot, va, sink);
         store(slot->table, slot->index,
               F::encode_leaf(F::address(slot->raw, slot->level), f, slot->level), slot->raw);
         leaves_written(slot->table, slot->level, slot->index, 1);
@@ -95,6 +97,7 @@ public:
         const std::uint64_t span = geo::span(slot->level);
         const translation old{F::address(slot->raw, slot->level),
                               F::leaf_flags(slot->raw, slot->level), span};
+        this->unmark_run_of(*slot, va, sink);
         store(slot->table, slot->index, entry{0}, slot->raw);
         leaves_written(slot->table, slot->level, slot->index, 1);
         sink.changed(align_down(va, span));
@@ -181,6 +184,8 @@ private:
     template <class Sink>
     constexpr void apply_modify(unsigned level, paddr table, vaddr first, vaddr last,
                                 const modify_job& job, table_reserve& reserve, Sink& sink) {
+        this->prepare_runs(table, level, first, last,
+                           job.unmap ? covered_runs::keep : covered_runs::reflag, job.new_flags, sink);
         if (level == last_level) return modify_leaf_run(table, first, last, job, sink);
         walker_type::for_each_chunk(level, first, last, [&](const chunk& c) {
             const entry e = load(table, c.index);
@@ -208,7 +213,7 @@ private:
                                 : F::encode_leaf(F::address(e, level), job.new_flags, level));
                 sink.changed(c.first);
             } else {
-                const paddr child = split(reserve, table, c.index, e, level, c.first, sink);
+                const paddr child = this->split(reserve, table, c.index, e, level, c.first, c.last, sink);
                 apply_modify(level + 1, child, c.first, c.last, job, reserve, sink);
             }
         });
@@ -276,22 +281,6 @@ private:
         }
         if (job.skip_holes) this->normalise_pairs(table, last_level, i0, n);
         else leaves_written(table, last_level, i0, n);
-    }
-
-
-    // Replaces the leaf e (at table[i], level) by a table of equivalent smaller leaves.
-    template <class Sink>
-    constexpr paddr split(table_reserve& reserve, paddr table, std::size_t i, entry e,
-                          unsigned level, vaddr va, Sink& sink) {
-        const paddr child = reserve.take(level + 1);
-        const auto& cg = F::levels[level + 1];
-        const paddr base = F::address(e, level);
-        const flags f = F::leaf_flags(e, level);
-        for (std::size_t j = 0; j < cg.entries(); ++j)
-            store(child, j, F::encode_leaf(base + j * cg.span(), f, level + 1), entry{0});  // (a new table)
-        replace_live(table, i, F::encode_table(child, level), align_down(va, F::levels[level].span()),
-                     true, sink);
-        return child;
     }
 };
 

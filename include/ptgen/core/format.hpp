@@ -87,6 +87,22 @@ concept paired_leaves = requires(typename F::entry_type e, flags f) {
     { F::pair_flags(f, e) } -> std::same_as<flags>;
 };
 
+// Optional part of a format whose TLBs may hold a run of N adjacent leaf entries as one
+// translation when each of them is marked (AArch64's Contiguous bit):
+//   contiguous_entries(level)   N at that level (1: no runs there);
+//   contiguous(e, level)        is leaf e marked;
+//   with_contiguous(e, level, on)   e with its mark set or cleared.
+// A mark changes nothing else: address(), leaf_flags() and kind() read a marked leaf as they
+// read it unmarked. The engine marks a run only whole, only where its N entries (N-aligned)
+// are leaves of one set of flags mapping one physically contiguous run aligned to N pages
+// (core/contiguous_runs.hpp), and on a live table changes marks only with break-before-make.
+template <class F>
+concept contiguous_leaves = requires(typename F::entry_type e, unsigned level, bool on) {
+    { F::contiguous_entries(level) } -> std::convertible_to<std::size_t>;
+    { F::contiguous(e, level) } -> std::same_as<bool>;
+    { F::with_contiguous(e, level, on) } -> std::same_as<typename F::entry_type>;
+};
+
 // Optional part of a format whose root entries the CPU copies into registers when the root
 // register is loaded (x86 PAE: the four PDPTEs, read at MOV to CR3): root_entries_latched =
 // true. A root entry the engine links takes effect only after a full flush (which reloads the
