@@ -113,6 +113,8 @@ foreach(format IN ITEMS riscv-sv39 riscv-sv48 riscv-sv57)
 endforeach()
 # Svpbmt: QEMU 7.2 implements it with -cpu rv64,svpbmt=on (without it a PBMT value faults).
 ptgen_qemu_test(riscv-sv39-svpbmt riscv64 0 -cpu rv64,svpbmt=on ${PTGEN_QEMU_ARGS_riscv64})
+# Svnapot: -cpu rv64,svnapot=on (without it N is reserved: the kernel half's NAPOT PTEs fault).
+ptgen_qemu_test(riscv-sv39-svnapot riscv64 0 -cpu rv64,svnapot=on ${PTGEN_QEMU_ARGS_riscv64})
 ptgen_c_kernel_test(riscv64 0 ${PTGEN_QEMU_ARGS_riscv64})
 # RV32: Sv32 on qemu-system-riscv32 (the riscv64 kernel's sources built for RV32).
 ptgen_kernel_arch(riscv32 qemu-system-riscv32)

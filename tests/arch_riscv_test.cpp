@@ -116,6 +116,34 @@ TEST_CASE("Svpbmt: device is PBMT = IO, uncached is NC, normal memory PMA; table
     CHECK(riscv::menvcfg::PBMTE == std::uint64_t{1} << 62);
 }
 
+TEST_CASE("Svnapot: a 64 KiB run is 16 equal PTEs with N and PPN[3:0] = 1000; the page from the VA",
+          "[arch][riscv]") {
+    using riscv::sv39_svnapot;
+    static_assert(page_table_format<sv39_svnapot> && contiguous_leaves<sv39_svnapot>);
+    static_assert(!contiguous_leaves<riscv::sv39> && !contiguous_leaves<riscv::sv39_svpbmt>);
+    // Svnapot, "Page table entry encodings when pte.N=1": last level only, 16 entries.
+    CHECK(sv39_svnapot::contiguous_entries(2) == 16);
+    CHECK(sv39_svnapot::contiguous_entries(1) == 1);
+    CHECK(sv39_svnapot::contiguous_entries(0) == 1);
+    const std::uint64_t plain = sv39_svnapot::encode_leaf(0x8021'3000, rw, 2);
+    CHECK(plain == 0x2008'4cc7);  // PPN 0x80213, D A W R V: as Sv39
+    const std::uint64_t run = sv39_svnapot::with_contiguous(plain, 2, true, 0x8021'3000);
+    CHECK(run == (0x2008'60c7 | (std::uint64_t{1} << 63)));  // PPN 0x80218 (low bits 1000), N
+    CHECK(sv39_svnapot::with_contiguous(plain, 2, true, 0x8021'f000) == run);  // one PTE for all 16
+    CHECK(sv39_svnapot::contiguous(run, 2));
+    CHECK_FALSE(sv39_svnapot::contiguous(plain, 2));
+    CHECK(sv39_svnapot::leaf_flags(run, 2) == sv39_svnapot::leaf_flags(plain, 2));
+    CHECK(sv39_svnapot::kind(run, 2) == entry_kind::leaf);
+    // The MMU's address: PPN[3:0] from VPN[0][3:0].
+    CHECK(leaf_address<sv39_svnapot>(run, 2, 0xffff'ffff'c123'3000) == 0x8021'3000);
+    CHECK(leaf_address<sv39_svnapot>(run, 2, 0xffff'ffff'c123'a000) == 0x8021'a000);
+    CHECK(leaf_address<sv39_svnapot>(plain, 2, 0xffff'ffff'c123'a000) == 0x8021'3000);
+    CHECK(sv39_svnapot::with_contiguous(run, 2, false, 0x8021'3000) == plain);
+    CHECK(std::string_view(sv39_svnapot::name) == "riscv-sv39-svnapot");
+    CHECK(std::string_view(riscv::sv39_svpbmt_svnapot::name) == "riscv-sv39-svpbmt-svnapot");
+    CHECK(riscv::pte::N == std::uint64_t{1} << 63);
+}
+
 TEST_CASE("Sv32: 32-bit PTEs with PPN[1] in 31:20 and PPN[0] in 19:10, a 34-bit PA", "[arch][riscv]") {
     using riscv::sv32;
     static_assert(page_table_format<sv32> && geometry_of<sv32>::coherent());

@@ -315,8 +315,8 @@ struct widening<aarch64::stage1_4k_el2> {
     static constexpr flags dropped = flags::none;
     static constexpr flags dropped_without_access = flags::none;
 };
-template <unsigned L, unsigned M, bool P>
-struct widening<riscv::sv_format<L, M, P>> {
+template <unsigned L, unsigned M, bool P, bool N>
+struct widening<riscv::sv_format<L, M, P, N>> {
     static constexpr flags added = flags::read;  // only with write (W without R is reserved)
     // without Svpbmt: the PMAs decide, not the PTE
     static constexpr flags dropped = P ? flags::none : flags::device | flags::uncached;

@@ -1,8 +1,8 @@
-// Contiguous runs (AArch64's Contiguous bit, core/contiguous_runs.hpp): mapping calls mark the
-// whole aligned runs they write; a change to part of a marked run unmarks it first with
-// break-before-make (every entry of the run clear when each of its pages is invalidated); a
-// protect of a whole run keeps it marked; the rule holds after every call; compile-time builds
-// mark runs too.
+// Contiguous runs (AArch64's Contiguous bit, RISC-V Svnapot; core/contiguous_runs.hpp): mapping
+// calls mark the whole aligned runs they write; a change to part of a marked run unmarks it
+// first with break-before-make (every entry of the run clear when each of its pages is
+// invalidated); a protect of a whole run keeps it marked; the rule holds after every call;
+// compile-time builds mark runs too.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -53,10 +53,11 @@ bool marked_at(const PT& pt, vaddr va) {
 
 }  // namespace
 
-#define RUN_FORMATS aarch64::stage1_4k_el1, aarch64::stage1_4k_el2, aarch64::stage1_16k_el1, \
-                    aarch64::stage1_64k_el1
+#define ARM_RUN_FORMATS aarch64::stage1_4k_el1, aarch64::stage1_4k_el2, aarch64::stage1_16k_el1, \
+                        aarch64::stage1_64k_el1
+#define RUN_FORMATS ARM_RUN_FORMATS, riscv::sv39_svnapot
 
-TEMPLATE_TEST_CASE("runs: the manual's N per level", "[runs]", RUN_FORMATS) {
+TEMPLATE_TEST_CASE("runs: the manual's N per level", "[runs]", ARM_RUN_FORMATS) {
     using F = TestType;
     using rf = run_facts<F>;
     // D8.7.1: 16 x 4 KiB, 128 x 16 KiB, 32 x 64 KiB at the last level; 16 x 2 MiB, 32 x 32 MiB,
@@ -71,9 +72,10 @@ TEMPLATE_TEST_CASE("runs: the manual's N per level", "[runs]", RUN_FORMATS) {
     for (unsigned l = 0; l + 1 < rf::last; ++l) CHECK(runs_of<F>::at(l) == 1);
     // bit 52, nothing else
     const auto e = F::encode_leaf(0x4000'0000, rw, rf::last);
-    CHECK(F::with_contiguous(e, rf::last, true) == (e | (std::uint64_t{1} << 52)));
-    CHECK(F::leaf_flags(F::with_contiguous(e, rf::last, true), rf::last) == F::leaf_flags(e, rf::last));
-    CHECK(F::address(F::with_contiguous(e, rf::last, true), rf::last) == 0x4000'0000);
+    const auto marked = F::with_contiguous(e, rf::last, true, 0x4000'0000);
+    CHECK(marked == (e | (std::uint64_t{1} << 52)));
+    CHECK(F::leaf_flags(marked, rf::last) == F::leaf_flags(e, rf::last));
+    CHECK(F::address(marked, rf::last) == 0x4000'0000);  // its own page's address, kept
 }
 
 TEMPLATE_TEST_CASE("runs: mappings mark the whole aligned runs they write", "[runs]", RUN_FORMATS) {
@@ -221,7 +223,7 @@ TEMPLATE_TEST_CASE("runs: splits mark the runs the change leaves whole; collapse
     CHECK(pt.query(rf::va + rf::run)->size == fx::huge);
 }
 
-TEMPLATE_TEST_CASE("runs: blocks form runs too", "[runs]", RUN_FORMATS) {
+TEMPLATE_TEST_CASE("runs: blocks form runs too", "[runs]", ARM_RUN_FORMATS) {
     using F = TestType;
     using rf = run_facts<F>;
     constexpr unsigned level = rf::last - 1;
@@ -268,4 +270,5 @@ constexpr bool constexpr_marks_runs() {
 }
 static_assert(constexpr_marks_runs<aarch64::stage1_4k_el1>());
 static_assert(constexpr_marks_runs<aarch64::stage1_16k_el1>());
+static_assert(constexpr_marks_runs<riscv::sv39_svnapot>());
 }  // namespace

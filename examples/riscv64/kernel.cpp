@@ -1,6 +1,8 @@
 // examples/riscv64/kernel.cpp: the RISC-V test kernel (QEMU virt, S mode), Sv39, Sv48
-// (-DPTGEN_KERNEL_SV48), Sv57 (-DPTGEN_KERNEL_SV57) or Sv39 with Svpbmt (-DPTGEN_KERNEL_SVPBMT:
-// the UART and the exit device mapped as I/O memory); built for RV32 (examples/riscv32/), Sv32.
+// (-DPTGEN_KERNEL_SV48), Sv57 (-DPTGEN_KERNEL_SV57), Sv39 with Svpbmt (-DPTGEN_KERNEL_SVPBMT:
+// the UART and the exit device mapped as I/O memory) or Sv39 with Svnapot
+// (-DPTGEN_KERNEL_SVNAPOT: the kernel half's 4 KiB pages in 64 KiB NAPOT runs from the first
+// instruction); built for RV32 (examples/riscv32/), Sv32.
 // Boots on compile-time tables, then runs kernel::run_checks.
 #include <cstdint>
 
@@ -22,6 +24,8 @@ using format = ptgen::riscv::sv48;
 using format = ptgen::riscv::sv57;
 #elif defined(PTGEN_KERNEL_SVPBMT)
 using format = ptgen::riscv::sv39_svpbmt;
+#elif defined(PTGEN_KERNEL_SVNAPOT)
+using format = ptgen::riscv::sv39_svnapot;
 #else
 using format = ptgen::riscv::sv39;
 #endif

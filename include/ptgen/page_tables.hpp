@@ -55,6 +55,8 @@ template <class H>
 using sv57_page_table = handler_page_table<sv57, H>;
 template <class H>
 using sv39_svpbmt_page_table = handler_page_table<sv39_svpbmt, H>;  // menvcfg.PBMTE
+template <class H>
+using sv39_svnapot_page_table = handler_page_table<sv39_svnapot, H>;  // a hart with Svnapot
 }  // namespace riscv
 namespace loongarch64 {
 template <class H>

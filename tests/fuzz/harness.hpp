@@ -12,7 +12,8 @@
 //
 // Every call is checked against a reference model (4 KiB pages, kept as runs) that predicts
 // success or the error, and after every call the raw tables are walked:
-//   - every present entry decodes, re-encodes to the same bits, and is aligned; empty
+//   - every present entry decodes, re-encodes to the same bits (a contiguous run's mark
+//     included: core/contiguous_runs.hpp, each run whole and eligible), and is aligned; empty
 //     entries are all-zero; leaves sit only where the geometry allows them;
 //   - no table is reachable twice, no table below a root is empty;
 //   - the set of table frames equals the frames the handler has handed out and not got back
@@ -1018,13 +1019,13 @@ private:
                 walk_table(s, t, child, level + 1, va, child_owned);
             } else {
                 PTGEN_FUZZ_CHECK(g.leaf_allowed);
-                const paddr pa = F::address(e, level);
+                const paddr pa = leaf_address<F>(e, level, va);
                 const flags f = F::leaf_flags(e, level);
                 PTGEN_FUZZ_CHECK(is_aligned(pa, g.span()));
                 PTGEN_FUZZ_CHECK(geo::pa_valid(pa));
                 PTGEN_FUZZ_CHECK(F::accepts(f) && F::effective(f) == f);
-                PTGEN_FUZZ_CHECK(F::encode_leaf(pa, f, level) == runs_of<F>::mark(e, level, false));
-                if (runs_of<F>::marked(e, level)) check_run(raw, level, i);
+                PTGEN_FUZZ_CHECK(runs_of<F>::leaf(pa, f, level, runs_of<F>::marked(e, level)) == e);
+                if (runs_of<F>::marked(e, level)) check_run(raw, level, i, va);
                 t.leaves.push_back({va, g.span(), pa, f});
             }
         }
@@ -1035,17 +1036,20 @@ private:
     }
 
     // A marked leaf's run (core/contiguous_runs.hpp): all N entries marked leaves of one set of
-    // flags, mapping one physically contiguous run aligned to N pages.
-    static void check_run(const entry* raw, unsigned level, std::size_t i) {
+    // flags, mapping one physically contiguous run aligned to N pages, each the format's marked
+    // encoding of its page.
+    static void check_run(const entry* raw, unsigned level, std::size_t i, vaddr va) {
         const std::size_t n = runs_of<F>::at(level), r = i - i % n;
         const std::uint64_t span = F::levels[level].span();
+        const vaddr run_va = va - (i - r) * span;
         PTGEN_FUZZ_CHECK(n > 1);
-        PTGEN_FUZZ_CHECK(runs_of<F>::aligned(F::address(raw[r], level), level));
+        const paddr pa0 = leaf_address<F>(raw[r], level, run_va);
+        const flags f0 = F::leaf_flags(raw[r], level);
+        PTGEN_FUZZ_CHECK(runs_of<F>::aligned(pa0, level));
         for (std::size_t k = 0; k < n; ++k) {
             PTGEN_FUZZ_CHECK(F::kind(raw[r + k], level) == entry_kind::leaf);
             PTGEN_FUZZ_CHECK(runs_of<F>::marked(raw[r + k], level));
-            PTGEN_FUZZ_CHECK(F::address(raw[r + k], level) == F::address(raw[r], level) + k * span);
-            PTGEN_FUZZ_CHECK(F::leaf_flags(raw[r + k], level) == F::leaf_flags(raw[r], level));
+            PTGEN_FUZZ_CHECK(raw[r + k] == runs_of<F>::leaf(pa0 + k * span, f0, level, true));
         }
     }
 

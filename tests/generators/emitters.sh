@@ -10,7 +10,8 @@ gen=$1 layouts=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 declare -A target=(
     [riscv-sv32]=riscv32-unknown-elf [riscv-sv39]=riscv64-unknown-elf [riscv-sv48]=riscv64-unknown-elf
-    [riscv-sv57]=riscv64-unknown-elf [riscv-sv39-svpbmt]=riscv64-unknown-elf [x86_64-5level]=x86_64-unknown-elf
+    [riscv-sv57]=riscv64-unknown-elf [riscv-sv39-svpbmt]=riscv64-unknown-elf
+    [riscv-sv39-svnapot]=riscv64-unknown-elf [x86_64-5level]=x86_64-unknown-elf
     [i386-2level]=i386-unknown-none-elf [i386-pae]=i386-unknown-none-elf
     [aarch64-4k-el1]=aarch64-unknown-elf [aarch64-4k-el2]=aarch64-unknown-elf
     [aarch64-16k-el1]=aarch64-unknown-elf [aarch64-64k-el1]=aarch64-unknown-elf

@@ -1,6 +1,7 @@
 // tests/support/runs_check.hpp: the rule of contiguous runs (core/contiguous_runs.hpp), checked
 // over a whole table: a marked leaf's run is N-aligned and all of it is marked, with leaves of
-// one set of flags mapping one physically contiguous run aligned to N pages. Returns the first
+// one set of flags mapping one physically contiguous run aligned to N pages, each entry the
+// format's marked encoding of its page (Svnapot: the 16 PTEs are one PTE). Returns the first
 // violation, described, or an empty string.
 #pragma once
 
@@ -30,7 +31,7 @@ std::string runs_violation(const PT& pt) {
         const vaddr run_va = align_down(va, n * span);
         if (va != run_va) continue;  // checked with its run's first entry
         const auto first = leaves.find({level, run_va});
-        const paddr pa0 = F::address(first->second, level);
+        const paddr pa0 = leaf_address<F>(first->second, level, run_va);
         const flags f0 = F::leaf_flags(first->second, level);
         if (n <= 1) return "a leaf marked at a level without runs";
         if (!is_aligned(pa0, n * span)) return "a marked run whose pa is not aligned to it";
@@ -38,8 +39,11 @@ std::string runs_violation(const PT& pt) {
             const auto it = leaves.find({level, run_va + k * span});
             if (it == leaves.end()) return "a marked run with a hole";
             if (!runs::marked(it->second, level)) return "a half-marked run";
-            if (F::address(it->second, level) != pa0 + k * span) return "a marked run not contiguous";
+            if (leaf_address<F>(it->second, level, it->first.second) != pa0 + k * span)
+                return "a marked run not contiguous";
             if (F::leaf_flags(it->second, level) != f0) return "a marked run of mixed flags";
+            if (it->second != runs::leaf(pa0 + k * span, f0, level, true))
+                return "a marked entry that is not the format's encoding of its page";
         }
     }
     // every marked leaf belongs to a run whose first entry is marked (no half run at its start)

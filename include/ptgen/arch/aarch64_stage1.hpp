@@ -230,7 +230,8 @@ struct stage1 {
     static constexpr bool contiguous(entry_type e, unsigned) noexcept {
         return (e & desc::contiguous) != 0;
     }
-    static constexpr entry_type with_contiguous(entry_type e, unsigned, bool on) noexcept {
+    // (a marked descriptor keeps its own output address)
+    static constexpr entry_type with_contiguous(entry_type e, unsigned, bool on, paddr) noexcept {
         return on ? (e | desc::contiguous) : (e & ~desc::contiguous);
     }
 

@@ -1,10 +1,12 @@
 // ptgen/arch/riscv.hpp: RISC-V Sv32, Sv39, Sv48 and Sv57 page tables.
 // Reference: The RISC-V Instruction Set Manual, Volume II: Privileged Architecture
 // (20211203), section 4.3 "Sv32", 4.4 "Sv39", 4.5 "Sv48", 4.6 "Sv57", 3.1.18 "menvcfg", and
-// the chapter "Svpbmt" Standard Extension for Page-Based Memory Types, Version 1.0.
+// the chapters "Svpbmt" Standard Extension for Page-Based Memory Types and "Svnapot" Standard
+// Extension for NAPOT Translation Contiguity, Version 1.0 each.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "../core/field.hpp"
@@ -27,6 +29,10 @@ inline constexpr std::uint64_t RSW0 = bit<RSW::lo>;  // RSW's low bit: ptgen's n
 using PPN = field<53, 10>;                  // physical page number (PA bits 55:12)
 using PPN_sv32 = field<31, 10, std::uint32_t>;  // Sv32 (figure 4.18): PA bits 33:12
 using PBMT = field<62, 61>;  // Svpbmt: the page's memory type (reserved without it; 0 in tables)
+inline constexpr std::uint64_t N = bit<63>;  // Svnapot: a NAPOT run (reserved without it)
+// Svnapot, table "Page table entry encodings when pte.N=1": at the last level, PPN[3:0] = 1000
+// is a 64 KiB run (16 pages); every other value, and N at any other level, is reserved.
+inline constexpr std::uint64_t napot_64k_ppn = 0b1000;
 }  // namespace pte
 
 // PBMT values (Svpbmt, table "Encodings for PBMT field"; 3 is reserved).
@@ -132,12 +138,20 @@ struct sv_codec {
 // Sv39 (3 levels, satp MODE 8), Sv48 (4 levels, MODE 9) and Sv57 (5 levels, MODE 10), 4 KiB
 // pages. Leaves are legal at every level (4.4.1: "any level of PTE may be a leaf PTE"): 4 KiB,
 // 2 MiB, 1 GiB, in Sv48 and Sv57 512 GiB, and in Sv57 256 TiB pages (4.6.1).
-template <unsigned Levels, unsigned SatpMode, bool Svpbmt = false>
+//
+// With Svnapot (a format of its own, sv39_svnapot...: an optional extension) the engine maps
+// every 64 KiB-aligned run of 16 pages of one set of flags, contiguous in PA, as a NAPOT run
+// (core/contiguous_runs.hpp): N set and PPN[3:0] = 1000 in each of the 16 PTEs, which are then
+// the same PTE (the MMU takes PA[15:12] from VA[15:12], the Svnapot chapter's translation).
+template <unsigned Levels, unsigned SatpMode, bool Svpbmt = false, bool Svnapot = false>
 struct sv_format : sv_codec<std::uint64_t, pte::PPN, Levels, Svpbmt> {
-    static constexpr const char* names[2][3] = {
+    static constexpr const char* names[4][3] = {
         {"riscv-sv39", "riscv-sv48", "riscv-sv57"},
-        {"riscv-sv39-svpbmt", "riscv-sv48-svpbmt", "riscv-sv57-svpbmt"}};
-    static constexpr const char* name = names[Svpbmt][Levels - 3];
+        {"riscv-sv39-svpbmt", "riscv-sv48-svpbmt", "riscv-sv57-svpbmt"},
+        {"riscv-sv39-svnapot", "riscv-sv48-svnapot", "riscv-sv57-svnapot"},
+        {"riscv-sv39-svpbmt-svnapot", "riscv-sv48-svpbmt-svnapot", "riscv-sv57-svpbmt-svnapot"}};
+    static constexpr const char* name = names[Svpbmt + 2 * Svnapot][Levels - 3];
+    static constexpr bool svnapot = Svnapot;
     static constexpr unsigned va_bits = 12 + 9 * Levels;  // 4.4.1: 39, 4.5.1: 48, 4.6.1: 57
     static constexpr unsigned pa_bits = 56;  // 4.4.1, 4.5.1, 4.6.1: 56-bit physical addresses
 
@@ -160,6 +174,26 @@ struct sv_format : sv_codec<std::uint64_t, pte::PPN, Levels, Svpbmt> {
         constexpr std::array<named_register, 1> named() const noexcept { return {{{"satp", satp}}}; }
     };
     static constexpr registers boot_registers(paddr root, paddr) noexcept { return {satp(root)}; }
+
+    // Svnapot runs (format concept contiguous_leaves): 16 PTEs of the last level.
+    static constexpr std::size_t contiguous_entries(unsigned level) noexcept
+        requires Svnapot
+    {
+        return level == Levels - 1 ? 16 : 1;
+    }
+    static constexpr bool contiguous(std::uint64_t e, unsigned) noexcept
+        requires Svnapot
+    {
+        return (e & pte::N) != 0;
+    }
+    // A run's PTE holds the run's PPN with 1000 in its low 4 bits; unmarked, the page's own PPN.
+    static constexpr std::uint64_t with_contiguous(std::uint64_t e, unsigned, bool on, paddr pa) noexcept
+        requires Svnapot
+    {
+        const std::uint64_t ppn = pa >> 12;
+        if (!on) return pte::PPN::set(e, ppn) & ~pte::N;
+        return pte::PPN::set(e, (ppn & ~std::uint64_t{0xf}) | pte::napot_64k_ppn) | pte::N;
+    }
 };
 
 // Sv32 (RV32, satp MODE 1, 4.3): two levels of 1024 x 4-byte PTEs, 4 KiB pages and 4 MiB
@@ -194,5 +228,10 @@ using sv57 = sv_format<5, 10>;
 using sv39_svpbmt = sv_format<3, 8, true>;
 using sv48_svpbmt = sv_format<4, 9, true>;
 using sv57_svpbmt = sv_format<5, 10, true>;
+// The same with Svnapot (QEMU: -cpu rv64,svnapot=on), and with both extensions.
+using sv39_svnapot = sv_format<3, 8, false, true>;
+using sv48_svnapot = sv_format<4, 9, false, true>;
+using sv57_svnapot = sv_format<5, 10, false, true>;
+using sv39_svpbmt_svnapot = sv_format<3, 8, true, true>;
 
 }  // namespace ptgen::riscv

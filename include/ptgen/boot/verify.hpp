@@ -34,7 +34,7 @@ constexpr result<translation> translate(const Image& img, vaddr va) {
                         f = F::pair_flags(f, img.tables[std::size_t(table - img.base) / sizeof(E) +
                                                         (g.index_of(va) ^ 1)]);
                 }
-                return translation{F::address(e, level) + (va & (g.span() - 1)), f, g.span()};
+                return translation{leaf_address<F>(e, level, va) + (va & (g.span() - 1)), f, g.span()};
             }
             case entry_kind::table: table = F::address(e, level); break;
         }

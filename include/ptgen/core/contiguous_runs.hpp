@@ -35,9 +35,10 @@ struct runs_of {
         return n;
     }();
     static constexpr bool any = largest > 1;
-    static constexpr entry mark(entry e, unsigned level, bool on) noexcept {
-        if constexpr (contiguous_leaves<F>) return at(level) > 1 ? F::with_contiguous(e, level, on) : e;
-        else return (void)level, (void)on, e;
+    // Leaf e of `level`, mapping the page at pa, marked or unmarked.
+    static constexpr entry mark(entry e, unsigned level, bool on, paddr pa) noexcept {
+        if constexpr (contiguous_leaves<F>) return at(level) > 1 ? F::with_contiguous(e, level, on, pa) : e;
+        else return (void)level, (void)on, (void)pa, e;
     }
     static constexpr bool marked(entry e, unsigned level) noexcept {
         if constexpr (contiguous_leaves<F>) return F::contiguous(e, level);
@@ -46,7 +47,7 @@ struct runs_of {
     // The leaf of `level` mapping pa with f, marked or not.
     static constexpr entry leaf(paddr pa, flags f, unsigned level, bool marked_run) noexcept {
         const entry e = F::encode_leaf(pa, f, level);
-        return marked_run ? mark(e, level, true) : e;
+        return marked_run ? mark(e, level, true, pa) : e;
     }
     // May the run of N entries of `level` whose first maps pa be marked (pa aligned to it)?
     static constexpr bool aligned(paddr pa, unsigned level) noexcept {
@@ -197,18 +198,18 @@ private:
         // A protect to the flags the run has changes none of its entries, covered or cut.
         if (covered == covered_runs::reflag && F::leaf_flags(e0, level) == nf) return;
         const bool reflag = inside;
+        // Break-before-make whatever the sink's break_before_make says: a TLB may hold the
+        // run's translation from any one of its entries (Arm: the Contiguous bit; Svnapot: the
+        // 16 PTEs are one), so none may change while another still holds the old run.
         std::array<entry, runs::largest> was{};
         for (std::size_t k = 0; k < n; ++k) was[k] = load(table, r + k);
-        if constexpr (Sink::break_before_make) {
-            for (std::size_t k = 0; k < n; ++k) store(table, r + k, entry{0}, was[k]);
-            for (std::size_t k = 0; k < n; ++k) sink.invalidate_now(va + k * span);
-        }
-        const paddr pa0 = F::address(e0, level);
+        for (std::size_t k = 0; k < n; ++k) store(table, r + k, entry{0}, was[k]);
+        for (std::size_t k = 0; k < n; ++k) sink.invalidate_now(va + k * span);
+        const paddr pa0 = leaf_address<F>(e0, level, va);
         for (std::size_t k = 0; k < n; ++k) {
             const entry now = reflag ? runs::leaf(pa0 + k * span, nf, level, true)
-                                     : runs::mark(was[k], level, false);
-            if constexpr (Sink::break_before_make) store(table, r + k, now, entry{0});
-            else store(table, r + k, now, was[k]);
+                                     : runs::mark(was[k], level, false, pa0 + k * span);
+            store(table, r + k, now, entry{0});
         }
         if (reflag) sink.changed_run(va, n, span);
     }

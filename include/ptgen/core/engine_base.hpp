@@ -69,7 +69,7 @@ public:
         const auto d = walker_type::template descend<0, last_level>(*this, root_, va);
         if (d.kind != entry_kind::leaf) return fail(error::not_mapped);
         const std::uint64_t span = geo::span(d.level);
-        return translation{F::address(d.raw, d.level) + (va & (span - 1)),
+        return translation{leaf_address<F>(d.raw, d.level, va) + (va & (span - 1)),
                            tlb_flags(d.table, d.index, d.raw, d.level), span};
     }
 

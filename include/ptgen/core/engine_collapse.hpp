@@ -68,14 +68,14 @@ private:
     constexpr bool uniform(paddr table, unsigned level, unsigned up, entry& leaf) const {
         const entry e0 = load(table, 0);
         if (F::kind(e0, level) != entry_kind::leaf) return false;
-        const paddr pa = F::address(e0, level);
+        const paddr pa = leaf_address<F>(e0, level, 0);
         if (!is_aligned(pa, geo::span(up))) return false;
         const flags f = F::leaf_flags(e0, level);
         const std::uint64_t step = geo::span(level);
         for (std::size_t i = 0; i < F::levels[level].entries(); ++i) {
             // (a run of contiguous_leaves may be marked: the huge leaf holds it as well)
             const entry e = load(table, i), plain = F::encode_leaf(pa + i * step, f, level);
-            if (e != plain && e != runs_of<F>::mark(plain, level, true)) return false;
+            if (e != plain && e != runs_of<F>::mark(plain, level, true, pa + i * step)) return false;
         }
         leaf = F::encode_leaf(pa, f, up);
         return true;

@@ -95,7 +95,7 @@ public:
         auto slot = find_leaf(va, sink);
         if (!slot) return fail(slot.err());
         const std::uint64_t span = geo::span(slot->level);
-        const translation old{F::address(slot->raw, slot->level),
+        const translation old{leaf_address<F>(slot->raw, slot->level, va),
                               F::leaf_flags(slot->raw, slot->level), span};
         this->unmark_run_of(*slot, va, sink);
         store(slot->table, slot->index, entry{0}, slot->raw);

@@ -88,20 +88,37 @@ concept paired_leaves = requires(typename F::entry_type e, flags f) {
 };
 
 // Optional part of a format whose TLBs may hold a run of N adjacent leaf entries as one
-// translation when each of them is marked (AArch64's Contiguous bit):
-//   contiguous_entries(level)   N at that level (1: no runs there);
-//   contiguous(e, level)        is leaf e marked;
-//   with_contiguous(e, level, on)   e with its mark set or cleared.
-// A mark changes nothing else: address(), leaf_flags() and kind() read a marked leaf as they
-// read it unmarked. The engine marks a run only whole, only where its N entries (N-aligned)
-// are leaves of one set of flags mapping one physically contiguous run aligned to N pages
-// (core/contiguous_runs.hpp), and on a live table changes marks only with break-before-make.
+// translation when each of them is marked (AArch64's Contiguous bit, RISC-V Svnapot):
+//   contiguous_entries(level)       N at that level (1: no runs there);
+//   contiguous(e, level)            is leaf e marked;
+//   with_contiguous(e, level, on, pa)   leaf e, which maps the page at pa, marked or unmarked.
+// leaf_flags() and kind() read a marked leaf as they read it unmarked; address() of a marked leaf
+// may give the run's address rather than the page's (Svnapot: the PPN's low bits encode the
+// run's size): leaf_address() below finds the page's. The engine marks a run only whole, only
+// where its N entries (N-aligned) are leaves of one set of flags mapping one physically
+// contiguous run aligned to N pages (core/contiguous_runs.hpp), and on a live table changes
+// marks only with break-before-make.
 template <class F>
-concept contiguous_leaves = requires(typename F::entry_type e, unsigned level, bool on) {
+concept contiguous_leaves = requires(typename F::entry_type e, unsigned level, bool on, paddr pa) {
     { F::contiguous_entries(level) } -> std::convertible_to<std::size_t>;
     { F::contiguous(e, level) } -> std::same_as<bool>;
-    { F::with_contiguous(e, level, on) } -> std::same_as<typename F::entry_type>;
+    { F::with_contiguous(e, level, on, pa) } -> std::same_as<typename F::entry_type>;
 };
+
+// The output address of the page at va that leaf e of `level` maps (va anywhere in the leaf;
+// the offset inside the page is not added): address(), or for a marked leaf the run's base
+// plus va's page in the run, as the MMU takes it (Svnapot: PPN's low bits from the VA).
+template <class F>
+constexpr paddr leaf_address(typename F::entry_type e, unsigned level, vaddr va) noexcept {
+    if constexpr (contiguous_leaves<F>) {
+        if (F::contiguous(e, level)) {
+            const std::uint64_t page = F::levels[level].span();
+            const std::uint64_t run = F::contiguous_entries(level) * page;
+            return (F::address(e, level) & ~(run - 1)) + (va & (run - 1) & ~(page - 1));
+        }
+    }
+    return (void)va, F::address(e, level);
+}
 
 // Optional part of a format whose root entries the CPU copies into registers when the root
 // register is loaded (x86 PAE: the four PDPTEs, read at MOV to CR3): root_entries_latched =

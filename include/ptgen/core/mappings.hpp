@@ -84,7 +84,7 @@ private:
                 case entry_kind::leaf: break;
             }
             const std::uint64_t span = F::levels[level].span();
-            const mapping m{c.first, F::address(e, level) + (c.first & (span - 1)),
+            const mapping m{c.first, leaf_address<F>(e, level, c.first) + (c.first & (span - 1)),
                             c.last - c.first + 1, eng_.tlb_flags(table, c.index, e, level), span};
             return deliver(visit, m);
         });

@@ -77,7 +77,7 @@ decoded_image<F> decode(const std::vector<typename F::entry_type>& tables, paddr
                 return;
             }
             const std::uint64_t span = F::levels[e.level].span();
-            const paddr pa = F::address(e.raw, e.level);
+            const paddr pa = leaf_address<F>(e.raw, e.level, e.va);
             // The flags as the TLB holds them (pairs of LoongArch PTEs share G): query's view.
             const auto q = eng.query(e.va);
             const flags f = q ? q->flags : F::leaf_flags(e.raw, e.level);

@@ -83,6 +83,8 @@ struct usual_addresses<riscv::sv57> {  // Linux: PAGE_OFFSET (sv57), KERNEL_LINK
 };
 template <unsigned L, unsigned M>  // with Svpbmt: as without
 struct usual_addresses<riscv::sv_format<L, M, true>> : usual_addresses<riscv::sv_format<L, M>> {};
+template <unsigned L, unsigned M, bool Svpbmt>  // with Svnapot: as without
+struct usual_addresses<riscv::sv_format<L, M, Svpbmt, true>> : usual_addresses<riscv::sv_format<L, M>> {};
 template <>
 struct usual_addresses<loongarch64::la64_4level> {  // the mapped (not DMW) kernel half
     static constexpr vaddr direct_map = 0xffff'8000'0000'0000;
