@@ -128,7 +128,10 @@ ptgen_qemu_test(aarch64-4k-el2 aarch64 0
     -machine virt,virtualization=on -cpu max -m 128M -nographic -semihosting -icount shift=0)
 # The other granules and VA sizes (QEMU's -cpu max implements the 16 KiB and 64 KiB granules
 # at both stages, FEAT_TGran16K / FEAT_TGran64K).
-foreach(format IN ITEMS aarch64-4k-39bit-el1 aarch64-16k-el1 aarch64-16k-47bit-el1)
+# aarch64-4k-52bit-pa52-el1 and aarch64-16k-52bit-pa52-el1: FEAT_LPA2 (TCR_EL1.DS = 1; a
+# 5-level walk with 4 KiB), which QEMU's -cpu max implements.
+foreach(format IN ITEMS aarch64-4k-39bit-el1 aarch64-16k-el1 aarch64-16k-47bit-el1
+                        aarch64-4k-52bit-pa52-el1 aarch64-16k-52bit-pa52-el1)
     ptgen_qemu_test(${format} aarch64 0 ${PTGEN_QEMU_ARGS_aarch64})
 endforeach()
 ptgen_qemu_test(aarch64-16k-el2 aarch64 0

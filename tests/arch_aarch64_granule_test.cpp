@@ -56,6 +56,22 @@ static_assert(geometry_of<g64_52>::leaf_level_for(512ull << 20) == 1);
 static_assert(g64_52::pa_bits == 52 && g64_52::va_bits == 52);
 // 48-bit VA with a 52-bit PA: the 64-entry root may hold 4 TiB blocks.
 static_assert(geometry_of<a64::stage1_el1<16, 48, 52>>::leaf_level_for(4ull << 40) == 0);
+// FEAT_LPA2 (TCR.DS = 1), 52-bit VA and PA: 4 KiB walks 5 levels from a 16-entry, 128-byte
+// level -1 table ([51:48]; no blocks), 512 GiB blocks at level 0; 16 KiB walks 4 levels from a
+// 32-entry level 0 ([51:47]; no blocks), 64 GiB blocks at level 1 (D8.2.6, D8.2.7).
+using g4_52 = a64::stage1_el1<12, 52, 52>;
+static_assert(ptgen::page_table_format<g4_52> && geometry_of<g4_52>::coherent());
+static_assert(g4_52::lpa2 && !g4_52::lpa && g4_52::levels.size() == 5 &&
+              g4_52::levels[0].shift == 48 && g4_52::levels[0].entries() == 16 &&
+              !g4_52::levels[0].leaf_allowed && g4_52::levels[0].table_align == 128);
+static_assert(geometry_of<g4_52>::leaf_level_for(512ull << 30) == 1);
+static_assert(geometry_of<g4_52>::leaf_level_for(1ull << 30) == 2);
+using g16_52 = a64::stage1_el1<14, 52, 52>;
+static_assert(ptgen::page_table_format<g16_52> && geometry_of<g16_52>::coherent());
+static_assert(g16_52::lpa2 && g16_52::levels.size() == 4 && g16_52::levels[0].shift == 47 &&
+              g16_52::levels[0].entries() == 32 && !g16_52::levels[0].leaf_allowed);
+static_assert(geometry_of<g16_52>::leaf_level_for(64ull << 30) == 1);
+static_assert(!a64::stage1_4k_el1::lpa2 && !g64_52::lpa2);
 // 4 KiB, 39 bits: 3 levels, 1 GiB blocks in the root.
 using g4_39 = a64::stage1_el1<12, 39>;
 static_assert(g4_39::levels.size() == 3 && g4_39::levels[0].shift == 30 &&
@@ -95,6 +111,38 @@ TEST_CASE("AArch64 FEAT_LPA: OA[51:48] in descriptor bits 15:12, and in TTBR bit
     CHECK(g64_52::va_valid(0x000f'ffff'ffff'ffff));
     CHECK_FALSE(g64_52::va_valid(0x0010'0000'0000'0000));
     CHECK(g64_52::va_valid(0xfff0'0000'0000'0000));
+}
+
+TEST_CASE("AArch64 FEAT_LPA2: OA[49:12] in place, OA[51:50] in bits 9:8 (no SH), TCR.DS",
+          "[aarch64][granule]") {
+    CHECK(std::string_view(g4_52::name) == "aarch64-4k-52bit-pa52-el1");
+    CHECK(std::string_view(g16_52::name) == "aarch64-16k-52bit-pa52-el1");
+    // A 4 KiB page at 0x000a'bcd0'1234'5000: bits 49:12 in place (0x0002'bcd0'1234'5), OA[51:50]
+    // = 0b10 in bits 9:8 (0x200), nG AF, AttrIndx 1, UXN PXN (rw kernel page), no SH.
+    const auto page = g4_52::encode_leaf(0x000a'bcd0'1234'5000, ptgen::rw, 4);
+    CHECK(page == 0x0062'bcd0'1234'5e07);
+    CHECK(g4_52::address(page, 4) == 0x000a'bcd0'1234'5000);
+    CHECK(g4_52::leaf_flags(page, 4) == ptgen::rw);
+    // A 512 GiB block at level 0 (ptgen level 1): rx global, OA[51:50] = 0b01.
+    const auto block = g4_52::encode_leaf(0x0005'0080'0000'0000, ptgen::rx | ptgen::global, 1);
+    CHECK(block == 0x0041'0080'0000'0585);
+    CHECK(g4_52::kind(block, 1) == entry_kind::leaf);
+    CHECK(g4_52::address(block, 1) == 0x0005'0080'0000'0000);
+    // A table descriptor: NLTA[49:12] in place, NLTA[51:50] in bits 9:8.
+    CHECK(g4_52::encode_table(0x000f'0000'4001'0000, 0) == 0x0003'0000'4001'0303);
+    CHECK(g4_52::address(0x0003'0000'4001'0303, 0) == 0x000f'0000'4001'0000);
+    // 16 KiB: the same layout above the granule.
+    CHECK(g16_52::encode_leaf(0x000a'bcd0'1234'4000, ptgen::rw, 3) == 0x0062'bcd0'1234'4e07);
+    // TTBR: PA[51:48] of the root in bits 5:2; TCR_EL1: T0SZ = T1SZ = 12, TG0 4K, TG1 4K, IPS
+    // 0b110, DS (bit 59).
+    CHECK(g4_52::ttbr(0x000a'0000'4044'0000) == 0x0000'0000'4044'0028);
+    CHECK(g4_52::tcr_el1 == 0x0800'0006'b50c'350c);
+    CHECK(a64::stage1_el2<12, 52, 52>::tcr_el2 == 0x0000'0001'8086'350c);
+    CHECK(g4_52::va_valid(0x000f'ffff'ffff'ffff));
+    CHECK_FALSE(g4_52::va_valid(0x0010'0000'0000'0000));
+    CHECK(g4_52::va_valid(0xfff0'0000'0000'0000));
+    // Without DS, bits 9:8 are SH and bits 49:48 not address.
+    CHECK(a64::stage1_4k_el1::address(0x0003'0000'4001'0303, 3) == 0x4001'0000);
 }
 
 TEST_CASE("AArch64 granules: a 32 MiB block and a 16 KiB page, a 64 KiB page", "[aarch64][granule]") {
@@ -141,7 +189,8 @@ using namespace ptgen::literals;
 using ptgen::test::frame_pool;
 using ptgen::test::pool_handler;
 using granule_formats = std::tuple<a64::stage1_16k_el1, a64::stage1_64k_el1, g16_47,
-                                   a64::stage1_el1<16, 42>, a64::stage1_64k_el2, g64_52>;
+                                   a64::stage1_el1<16, 42>, a64::stage1_64k_el2, g64_52, g4_52,
+                                   g16_52>;
 
 template <class F>
 constexpr std::uint64_t page_of = ptgen::test::facts<F>::page;
@@ -228,7 +277,7 @@ TEMPLATE_LIST_TEST_CASE("AArch64 granules: map, split, collapse, reclaim with la
         CHECK(ptgen::test::take_snapshot(pt) == before);
         CHECK(pool.live_frames() == frames);
     }
-    // the whole PA range of the format: with FEAT_LPA a frame above 2^48
+    // the whole PA range of the format: with FEAT_LPA or FEAT_LPA2 a frame above 2^48
     if constexpr (F::pa_bits == 52) {
         REQUIRE(c.map(32 * block, 0x000a'0000'0001'0000, page, ptgen::rw));
         CHECK(pt.query(32 * block + 8)->pa == 0x000a'0000'0001'0008);

@@ -36,6 +36,7 @@ declare -A formats=(
     [x86_64]=ptgen::x86_64::long_mode_4level [aarch64_el1]=ptgen::aarch64::stage1_4k_el1
     [aarch64_el2]=ptgen::aarch64::stage1_4k_el2 [arm]=ptgen::arm::short_descriptor [arm_lpae]=ptgen::arm::long_descriptor
     [aarch64_16k_el1]=ptgen::aarch64::stage1_16k_el1 [aarch64_64k_el1]=ptgen::aarch64::stage1_64k_el1
+    [aarch64_4k_52bit_el1]=ptgen::aarch64::stage1_4k_52bit_el1
     [sv32]=ptgen::riscv::sv32 [sv39]=ptgen::riscv::sv39 [sv48]=ptgen::riscv::sv48 [sv57]=ptgen::riscv::sv57
     [sv39_svpbmt]=ptgen::riscv::sv39_svpbmt [sv39_svnapot]=ptgen::riscv::sv39_svnapot
     [x86_64_5level]=ptgen::x86_64::long_mode_5level

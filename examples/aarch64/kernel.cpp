@@ -1,8 +1,9 @@
 // examples/aarch64/kernel.cpp: the AArch64 test kernel (QEMU virt, -cpu max), at EL1 (EL1&0
 // regime, TTBR0_EL1 + TTBR1_EL1) or, with -DPTGEN_KERNEL_EL2, at EL2 (HCR_EL2.E2H = 0,
 // TTBR0_EL2); the granule (-DPTGEN_KERNEL_GRANULE_SHIFT=12, 14, 16) and the VA size
-// (-DPTGEN_KERNEL_VA_BITS, 48 by default; 52 with the 64 KiB granule: FEAT_LVA) and the PA size
-// (-DPTGEN_KERNEL_PA_BITS, 48 by default; 52: FEAT_LPA) chosen by the build. Boots on
+// (-DPTGEN_KERNEL_VA_BITS, 48 by default; 52: FEAT_LVA with 64 KiB, FEAT_LPA2 with 4 and 16 KiB)
+// and the PA size (-DPTGEN_KERNEL_PA_BITS, 48 by default; 52: FEAT_LPA, FEAT_LPA2) chosen by the
+// build. Boots on
 // compile-time tables, then runs kernel::run_checks.
 #include <cstdint>
 

@@ -18,7 +18,7 @@ namespace ptgen {
 inline constexpr auto all_formats = boost::hana::tuple_t<
     x86_64::long_mode_4level, x86_64::long_mode_5level, x86_32::two_level, x86_32::pae,
     aarch64::stage1_4k_el1, aarch64::stage1_4k_el2, aarch64::stage1_16k_el1,
-    aarch64::stage1_64k_el1, arm::short_descriptor, arm::long_descriptor, riscv::sv32, riscv::sv39, riscv::sv48, riscv::sv57,
+    aarch64::stage1_64k_el1, aarch64::stage1_4k_52bit_el1, arm::short_descriptor, arm::long_descriptor, riscv::sv32, riscv::sv39, riscv::sv48, riscv::sv57,
     riscv::sv39_svpbmt, riscv::sv39_svnapot, loongarch64::la64_4level>;
 
 }  // namespace ptgen

@@ -15,6 +15,7 @@ declare -A target=(
     [i386-2level]=i386-unknown-none-elf [i386-pae]=i386-unknown-none-elf
     [aarch64-4k-el1]=aarch64-unknown-elf [aarch64-4k-el2]=aarch64-unknown-elf
     [aarch64-16k-el1]=aarch64-unknown-elf [aarch64-64k-el1]=aarch64-unknown-elf
+    [aarch64-4k-52bit-pa52-el1]=aarch64-unknown-elf
     [x86_64-4level]=x86_64-unknown-elf [arm-short-descriptor]=armv7a-none-eabi [arm-lpae]=armv7a-none-eabi
     [loongarch64-4level]=loongarch64-unknown-elf)
 section_size() {  # <elf> <section>: its size in bytes (readelf reads every ELF machine)

@@ -1,6 +1,6 @@
 // ptgen/arch/aarch64.hpp: AArch64 VMSAv8-64 stage 1 formats, EL1&0 and EL2 regimes, with the
-// 4 KiB, 16 KiB or 64 KiB granule and a VA size of 25 to 48 bits, or 52 with the 64 KiB granule
-// (FEAT_LVA; with a 52-bit PA, FEAT_LPA) (the descriptor codec is in
+// 4 KiB, 16 KiB or 64 KiB granule and a VA size of 25 to 48 bits, or 52 (64 KiB: FEAT_LVA, with
+// a 52-bit PA FEAT_LPA; 4 KiB and 16 KiB: FEAT_LPA2, TCR.DS = 1) (the descriptor codec is in
 // aarch64_stage1.hpp, the system register fields in aarch64_registers.hpp).
 // Reference: Arm Architecture Reference Manual for A-profile, DDI 0487 issue K.a, the register
 // descriptions of TCR_EL1, TCR_EL2, TTBR0_EL1, TTBR1_EL1 and TTBR0_EL2, and D8.2.4 (the VA ranges
@@ -60,7 +60,7 @@ struct stage1_el1 : stage1<regime::el1_el0, GranuleShift, VaBits, PaBits> {
         tcr::TG0::encode(tcr::tg0_for(GranuleShift)) | tcr::T1SZ::encode(64 - VaBits) |
         tcr::IRGN1::encode(tcr::wbwa) | tcr::ORGN1::encode(tcr::wbwa) |
         tcr::SH1::encode(tcr::inner_shareable) | tcr::TG1::encode(tcr::tg1_for(GranuleShift)) |
-        tcr::IPS::encode(tcr::size_for(PaBits));
+        tcr::IPS::encode(tcr::size_for(PaBits)) | (base::lpa2 ? tcr::DS_EL1 : 0);
 
     // Boot: TTBR0_EL1 walks the low half, TTBR1_EL1 the high half (D8.2.4): one root each.
     static constexpr bool split_roots = true;
@@ -93,7 +93,7 @@ struct stage1_el2 : stage1<regime::el2, GranuleShift, VaBits, PaBits> {
         tcr::T0SZ::encode(64 - VaBits) | tcr::IRGN0::encode(tcr::wbwa) |
         tcr::ORGN0::encode(tcr::wbwa) | tcr::SH0::encode(tcr::inner_shareable) |
         tcr::TG0::encode(tcr::tg0_for(GranuleShift)) | tcr::PS::encode(tcr::size_for(PaBits)) |
-        tcr::el2_res1;
+        tcr::el2_res1 | (base::lpa2 ? tcr::DS_EL2 : 0);
 
     // Boot: one root in TTBR0_EL2 (no high half without VHE).
     static constexpr bool split_roots = false;
@@ -117,5 +117,7 @@ using stage1_16k_el1 = stage1_el1<14>;  // 48 bits: 4 levels, a 2-entry root
 using stage1_16k_el2 = stage1_el2<14>;
 using stage1_64k_el1 = stage1_el1<16>;  // 48 bits: 3 levels, a 64-entry root
 using stage1_64k_el2 = stage1_el2<16>;
+// FEAT_LPA2 (TCR.DS = 1): 52-bit VA and PA with 4 KiB pages, 5 levels from a 16-entry root.
+using stage1_4k_52bit_el1 = stage1_el1<12, 52, 52>;
 
 }  // namespace ptgen::aarch64

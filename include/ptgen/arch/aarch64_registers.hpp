@@ -32,6 +32,8 @@ using ORGN1 = field<27, 26>;  // TCR_EL1
 using SH1 = field<29, 28>;    // TCR_EL1
 using TG1 = field<31, 30>;    // TCR_EL1: TTBR1 granule: 0b10 = 4 KiB
 using IPS = field<34, 32>;    // TCR_EL1: intermediate physical address size
+inline constexpr std::uint64_t DS_EL1 = bit<59>;  // TCR_EL1.DS: FEAT_LPA2's 52-bit descriptors
+inline constexpr std::uint64_t DS_EL2 = bit<32>;  // TCR_EL2.DS (E2H = 0)
 inline constexpr std::uint64_t wbwa = 0b01;           // IRGN/ORGN: write-back, write-allocate
 inline constexpr std::uint64_t inner_shareable = 0b11;
 // TG0: 0b00 = 4 KiB, 0b10 = 16 KiB, 0b01 = 64 KiB; TG1: 0b10 = 4 KiB, 0b01 = 16 KiB, 0b11 =

@@ -1,6 +1,7 @@
 // ptgen/arch/aarch64_stage1.hpp: the AArch64 VMSAv8-64 stage 1 descriptor codec and geometry,
 // for the 4 KiB, 16 KiB and 64 KiB granules and VA sizes of 25 to 48 bits (the regimes that use
-// it, with their registers, are in aarch64.hpp).
+// it, with their registers, are in aarch64.hpp), and 52 bits: FEAT_LVA and FEAT_LPA with 64 KiB,
+// FEAT_LPA2 (TCR.DS = 1) with 4 KiB and 16 KiB.
 // Reference: Arm Architecture Reference Manual for A-profile, DDI 0487 issue K.a:
 // D8.2 "Translation table walk" (D8.2.6-D8.2.8: the 4KB, 16KB and 64KB granule walks, their
 // starting levels and block sizes), D8.3 "Translation table descriptor formats" (D8.3.1.1 table descriptors, D8.3.1.2 block and
@@ -19,10 +20,13 @@
 namespace ptgen::aarch64 {
 
 // Descriptor bits, D8.3.1 (Table D8-48 descriptor type, Table D8-50 table descriptor fields,
-// Table D8-52 stage 1 block and page descriptor fields). FEAT_LPA2 is not used (TCR.DS = 0),
-// so bits 49:48 are RES0 and bits 9:8 hold SH. FEAT_LPA (52-bit OA, 64 KiB granule only) is
-// used when the format's PA size is 52: bits 15:12 of a descriptor hold OA[51:48]
-// (D8.3.1.1, D8.3.1.2, "OA[51:48]"); with 48 bits they are RES0.
+// Table D8-52 stage 1 block and page descriptor fields). Without FEAT_LPA2 (TCR.DS = 0) bits
+// 49:48 are RES0 and bits 9:8 hold SH. FEAT_LPA (52-bit OA, 64 KiB granule only) is used when
+// the format's PA size is 52: bits 15:12 of a descriptor hold OA[51:48] (D8.3.1.1, D8.3.1.2,
+// "OA[51:48]"); with 48 bits they are RES0. FEAT_LPA2 (4 KiB and 16 KiB granules, 52-bit VA or
+// PA: TCR.DS = 1) keeps OA[49:12] in place in bits 49:12 and OA[51:50] in bits 9:8, where SH
+// was: the shareability of Normal memory then comes from TCR_ELx.SH0/SH1 (inner, see
+// aarch64.hpp), as for the table walks.
 namespace desc {
 inline constexpr std::uint64_t valid = bit<0>;         // D8.3: bit[0], 0 = invalid
 inline constexpr std::uint64_t table = bit<1>;         // D8.3: bit[1], table (levels 0-2), page (3)
@@ -41,6 +45,8 @@ inline constexpr std::uint64_t nG = bit<11>;           // D8.3.1.2: not global (
 // 2^n bytes (and a block's own alignment above that).
 using OA = field<47, 12>;
 using OA_51_48 = field<15, 12>;                        // FEAT_LPA, 64 KiB granule: OA[51:48]
+using OA_49_12 = field<49, 12>;                        // FEAT_LPA2 (DS = 1): OA[49:12] in place
+using OA_51_50 = field<9, 8>;                          // FEAT_LPA2 (DS = 1): OA[51:50]
 inline constexpr std::uint64_t contiguous = bit<52>;   // D8.3.1.2, D8.7.1: Contiguous
 inline constexpr std::uint64_t PXN = bit<53>;          // D8.3.1.2: privileged XN (EL1&0)
 inline constexpr std::uint64_t UXN = bit<54>;          // D8.3.1.2: unprivileged XN (EL1&0)
@@ -77,10 +83,13 @@ enum class regime : unsigned char {
 // 16 KiB with 47 bits 3 levels of 11 bits ([46:36], [35:25], [24:14]), with 48 bits 4 (a
 // 2-entry root); 64 KiB with 48 bits 3 levels ([47:42], [41:29], [28:16]), with 42 bits 2.
 // Blocks without FEAT_LPA/LPA2: 1 GiB and 2 MiB (4 KiB granule), 32 MiB (16 KiB), 512 MiB
-// (64 KiB); pages of one granule at the last level. With the 64 KiB granule a PA size of 52
+// (64 KiB); pages of one granule at the last level. With FEAT_LPA2 (4 KiB and 16 KiB with a
+// 52-bit VA or PA, TCR.DS = 1) 512 GiB blocks at level 0 (4 KiB) and 64 GiB at level 1 (16 KiB),
+// and a 52-bit VA adds a level: 4 KiB walks 5 levels from a 16-entry level -1 table (VA[51:48]),
+// 16 KiB 4 levels from a 32-entry level 0 (D8.2.6, D8.2.7). With the 64 KiB granule a PA size of 52
 // bits means FEAT_LPA: 4 TiB blocks at level 1 too, OA[51:48] in bits 15:12 of every
 // descriptor, and a VA size of 52 bits (FEAT_LVA, TnSZ = 12) makes the root 1024 entries, 8 KiB
-// (D8.2.8). FEAT_LPA2 (52 bits with the 4 KiB and 16 KiB granules, TCR.DS = 1) is not used.
+// (D8.2.8).
 //
 // Every leaf is written with AF = 1 (no access-flag fault, TCR.HA not needed), NS = 0, and the
 // Contiguous bit where the engine marks a run (contiguous_entries below). Memory type through AttrIndx (see `mair`): device = Device-nGnRE, uncached = Normal
@@ -102,9 +111,9 @@ enum class regime : unsigned char {
 // bits[63:1] are IGNORED: they keep the output address, bit[1] (block/page), the attributes.
 template <regime R, unsigned GranuleShift = 12, unsigned VaBits = 48, unsigned PaBits = 48>
     requires((GranuleShift == 12 || GranuleShift == 14 || GranuleShift == 16) && VaBits >= 25 &&
-             (VaBits <= 48 || (VaBits == 52 && GranuleShift == 16)) &&
+             (VaBits <= 48 || VaBits == 52) &&
              (PaBits == 32 || PaBits == 36 || PaBits == 40 || PaBits == 42 || PaBits == 44 ||
-              PaBits == 48 || (PaBits == 52 && GranuleShift == 16)))
+              PaBits == 48 || PaBits == 52))
 struct stage1 {
     using entry_type = std::uint64_t;
     static constexpr bool two_privilege_levels = R == regime::el1_el0;
@@ -112,10 +121,13 @@ struct stage1 {
     static constexpr unsigned va_bits = VaBits;  // T0SZ (and T1SZ) = 64 - VaBits
     static constexpr unsigned pa_bits = PaBits;  // TCR IPS / PS; OA[PaBits-1:granule]
 
-    static constexpr bool lpa = PaBits == 52;  // FEAT_LPA: OA[51:48] in descriptor bits 15:12
-    // The largest block (D8.3.1.2): 1 GiB, 32 MiB, 512 MiB; 4 TiB with FEAT_LPA (64 KiB).
-    static constexpr unsigned largest_block_shift = GranuleShift == 12 ? 30
-                                                    : GranuleShift == 14 ? 25
+    static constexpr bool lpa = PaBits == 52 && GranuleShift == 16;  // OA[51:48] in bits 15:12
+    // FEAT_LPA2, TCR.DS = 1: OA[51:50] in descriptor bits 9:8 (4 KiB and 16 KiB granules)
+    static constexpr bool lpa2 = GranuleShift != 16 && (VaBits == 52 || PaBits == 52);
+    // The largest block (D8.3.1.2): 1 GiB, 32 MiB, 512 MiB; 4 TiB with FEAT_LPA (64 KiB),
+    // 512 GiB and 64 GiB with FEAT_LPA2 (4 KiB, 16 KiB).
+    static constexpr unsigned largest_block_shift = GranuleShift == 12 ? (lpa2 ? 39 : 30)
+                                                    : GranuleShift == 14 ? (lpa2 ? 36 : 25)
                                                     : lpa                ? 42
                                                                          : 29;
     static constexpr auto levels = [] {
@@ -158,11 +170,13 @@ struct stage1 {
         return (e & no_access_mark) && levels[level].leaf_allowed ? entry_kind::leaf : entry_kind::empty;
     }
     // D8.3.1.1: NLTA[47:granule]; D8.3.1.2: OA[47:block size] of a block, OA[47:granule]
-    // (and [51:48] from bits 15:12 with FEAT_LPA).
+    // (and [51:48] from bits 15:12 with FEAT_LPA; with FEAT_LPA2 [49:granule] in place and
+    // [51:50] from bits 9:8).
     static constexpr paddr address(entry_type e, unsigned level) noexcept {
         const bool block = level < last_level && !(e & desc::table);  // (valid or no-access)
         const paddr pa = e & output_mask(block ? level : last_level);
         if constexpr (lpa) return pa | (desc::OA_51_48::get(e) << 48);
+        else if constexpr (lpa2) return pa | (desc::OA_51_50::get(e) << 50);
         else return pa;
     }
     static constexpr flags leaf_flags(entry_type e, unsigned) noexcept {
@@ -186,7 +200,7 @@ struct stage1 {
     // D8.3.1.1: next-level attributes (PXNTable, UXNTable, APTable, NSTable) are left 0, so a
     // table never limits what its leaves grant.
     static constexpr entry_type encode_table(paddr pa, unsigned) noexcept {
-        return (pa & desc::OA::mask) | high_oa(pa) | desc::type_table;
+        return (pa & oa_mask) | high_oa(pa) | desc::type_table;
     }
     [[gnu::always_inline]]  // (g++ kept it a call in the single-page map: 8 % of its time)
     static constexpr entry_type encode_leaf(paddr pa, flags f, unsigned level) noexcept {
@@ -197,7 +211,9 @@ struct stage1 {
         if (has(f, flags::device)) index = mair_attr::device_index;
         if (has(f, flags::uncached)) index = mair_attr::uncached_index;
         e |= desc::AttrIndx::encode(index);
-        if (!has(f, flags::device)) e |= desc::SH::encode(desc::sh_inner);
+        if constexpr (!lpa2) {  // (with DS = 1 bits 9:8 are OA[51:50]; SH is TCR's)
+            if (!has(f, flags::device)) e |= desc::SH::encode(desc::sh_inner);
+        }
         if (!has(f, flags::write)) e |= desc::AP2;
         if constexpr (two_privilege_levels) {
             if (has(f, flags::user)) {
@@ -248,19 +264,22 @@ struct stage1 {
     static constexpr std::uint64_t sctlr_clear = sctlr::WXN;
 
     // A root's address in TTBR_ELx: BADDR in bits 47:1 (the root is 64-byte aligned at least);
-    // with FEAT_LPA, PA[51:48] of the root in TTBR bits 5:2 (the TTBR_ELx descriptions).
+    // with a 52-bit PA (FEAT_LPA, or FEAT_LPA2 and TCR.DS = 1), PA[51:48] of the root in TTBR
+    // bits 5:2 (the TTBR_ELx descriptions).
     static constexpr std::uint64_t ttbr_address(paddr root) noexcept {
         const std::uint64_t low = root & ttbr_reg::BADDR::mask;
-        if constexpr (lpa) return low | ttbr_reg::BADDR_51_48::encode(field<51, 48>::get(root));
+        if constexpr (PaBits == 52) return low | ttbr_reg::BADDR_51_48::encode(field<51, 48>::get(root));
         else return low;
     }
 
   private:
+    static constexpr std::uint64_t oa_mask = lpa2 ? desc::OA_49_12::mask : desc::OA::mask;
     static constexpr std::uint64_t output_mask(unsigned level) noexcept {
-        return desc::OA::mask & ~low_mask(levels[level].shift);
+        return oa_mask & ~low_mask(levels[level].shift);
     }
     static constexpr std::uint64_t high_oa(paddr pa) noexcept {
         if constexpr (lpa) return desc::OA_51_48::encode(field<51, 48>::get(pa));
+        else if constexpr (lpa2) return desc::OA_51_50::encode(field<51, 50>::get(pa));
         else return 0;
     }
 };

@@ -133,19 +133,28 @@ protected:
     template <class View>
     static constexpr void store_leaf_fill(const View& view, std::size_t i, std::size_t n, paddr pa,
                                           flags f, unsigned level, bool marked) {
-        if (n == 0) return;
+        if (n == 0 || fill_if_affine(view, i, n, pa, f, level, marked)) return;
+        // Marked runs that are not affine together are one fill each (Svnapot: a run is one
+        // PTE, 16 times); the rest one encode per entry.
+        const std::uint64_t span = F::levels[level].span();
+        const std::size_t step = marked ? runs::at(level) : n;
+        for (std::size_t k = 0; k < n; k += step) {
+            if (marked && fill_if_affine(view, i + k, step, pa + k * span, f, level, true)) continue;
+            for (std::size_t j = k; j < k + step; ++j)
+                view.store(i + j, runs::leaf(pa + j * span, f, level, marked));
+        }
+    }
+    template <class View>
+    [[gnu::always_inline]] static constexpr bool fill_if_affine(const View& view, std::size_t i, std::size_t n, paddr pa,
+                                         flags f, unsigned level, bool marked) {
+        if (n < 4) return false;
         const std::uint64_t span = F::levels[level].span();
         const entry e0 = runs::leaf(pa, f, level, marked);
-        if (n >= 4) {
-            const entry stride = entry(runs::leaf(pa + span, f, level, marked) - e0);
-            if (entry(e0 + (n - 1) * stride) == runs::leaf(pa + (n - 1) * span, f, level, marked)) {
-                view.fill(i, n, e0, stride);
-                return;
-            }
-        }
-        view.store(i, e0);
-        for (std::size_t k = 1; k < n; ++k)
-            view.store(i + k, runs::leaf(pa + k * span, f, level, marked));
+        const entry stride = entry(runs::leaf(pa + span, f, level, marked) - e0);
+        if (entry(e0 + (n - 1) * stride) != runs::leaf(pa + (n - 1) * span, f, level, marked))
+            return false;
+        view.fill(i, n, e0, stride);
+        return true;
     }
 
     // A single-page call changes one entry: a marked run holding it is unmarked first (and
