@@ -134,15 +134,23 @@ protected:
     static constexpr void store_leaf_fill(const View& view, std::size_t i, std::size_t n, paddr pa,
                                           flags f, unsigned level, bool marked) {
         if (n == 0 || fill_if_affine(view, i, n, pa, f, level, marked)) return;
-        // Marked runs that are not affine together are one fill each (Svnapot: a run is one
-        // PTE, 16 times); the rest one encode per entry.
         const std::uint64_t span = F::levels[level].span();
-        const std::size_t step = marked ? runs::at(level) : n;
-        for (std::size_t k = 0; k < n; k += step) {
-            if (marked && fill_if_affine(view, i + k, step, pa + k * span, f, level, true)) continue;
-            for (std::size_t j = k; j < k + step; ++j)
-                view.store(i + j, runs::leaf(pa + j * span, f, level, marked));
+        if (marked) {
+            // Runs affine inside and to each other (Svnapot: a run is one PTE, 16 times, the
+            // next run's 16 PPNs further): one fill per run, checked at the last entry.
+            const std::size_t run = runs::at(level);
+            const entry r0 = runs::leaf(pa, f, level, true);
+            const entry inside = entry(runs::leaf(pa + span, f, level, true) - r0);
+            const entry across = entry(runs::leaf(pa + run * span, f, level, true) - r0);
+            const std::size_t count = n / run;
+            if (entry(r0 + (count - 1) * across + (run - 1) * inside) ==
+                runs::leaf(pa + (n - 1) * span, f, level, true)) {
+                for (std::size_t r = 0; r < count; ++r)
+                    view.fill(i + r * run, run, entry(r0 + r * across), inside);
+                return;
+            }
         }
+        for (std::size_t k = 0; k < n; ++k) view.store(i + k, runs::leaf(pa + k * span, f, level, marked));
     }
     template <class View>
     [[gnu::always_inline]] static constexpr bool fill_if_affine(const View& view, std::size_t i, std::size_t n, paddr pa,
