@@ -92,8 +92,9 @@ enum class regime : unsigned char {
 // (D8.2.8).
 //
 // Every leaf is written with AF = 1 (no access-flag fault, TCR.HA not needed), NS = 0, and the
-// Contiguous bit where the engine marks a run (contiguous_entries below). Memory type through AttrIndx (see `mair`): device = Device-nGnRE, uncached = Normal
-// non-cacheable, otherwise Normal write-back. SH = Inner Shareable for Normal memory; for Device
+// Contiguous bit where the engine marks a run (contiguous_entries below). Memory type through
+// AttrIndx (see `mair`): device = Device-nGnRE, uncached = Normal non-cacheable, otherwise Normal
+// write-back. SH = Inner Shareable for Normal memory (with FEAT_LPA2 from TCR); for Device
 // memory SH is 0b00, as the field is ignored there (D8.6: Device memory is Outer Shareable).
 //
 // Flags the format widens (effective()):

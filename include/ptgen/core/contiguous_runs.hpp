@@ -1,7 +1,7 @@
 // ptgen/core/contiguous_runs.hpp: runs of N adjacent leaves that a TLB may hold as one
-// translation (formats with contiguous_leaves: AArch64's Contiguous bit). The rule the engine
-// keeps in every table: a run is marked whole or not at all, and only while its N entries
-// (N-aligned) are leaves of one set of flags that map one physically contiguous run aligned to
+// translation (formats with contiguous_leaves: AArch64's Contiguous bit, RISC-V Svnapot). The
+// rule the engine keeps in every table: a run is marked whole or not at all, and only while its
+// N entries (N-aligned) are leaves of one set of flags that map one physically contiguous run aligned to
 // N pages ("eligible"). Mapping calls mark the eligible runs they write whole, as they write
 // them (the entries were empty: nothing to break). Any other change to an entry of a marked run
 // first unmarks the whole run with break-before-make on a live table (every entry cleared, each
