@@ -1,10 +1,14 @@
 // benchmarks/bench_pool.hpp: a pre-reserved frame pool for the benchmarks, so that what is
-// measured is the engine and not the allocator. All frames are allocated and touched once at
-// start-up; single frames come from a LIFO free list (O(1)), multi-frame blocks (roots larger
-// than a frame, e.g. the 16 KiB ARMv7 root) from a small aligned area with a bitmap. The
-// handler is stateless, in the seed's style (static functions over one global pool).
+// measured is the engine and not the allocator. All memory is allocated and touched once at
+// start-up. Single 4 KiB frames and naturally aligned blocks of n frames (the 16 KiB ARMv7
+// root, the 16 and 64 KiB tables of AArch64's granules) are carved from it in address order;
+// a freed frame or block goes to a LIFO free list of its size and is taken from there first
+// (O(1) both ways). reset() gives the whole pool back between benchmarks, so that one
+// benchmark's blocks never fragment the next one's. The handler is stateless, in the seed's
+// style (static functions over one global pool).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -21,61 +25,76 @@ namespace ptgen::bench {
 class frame_pool {
 public:
     static constexpr std::size_t frame = 4096;
-    static constexpr paddr base = 0x1000'0000;    // below 4 GiB: every format can point here
-    static constexpr std::size_t block_frames = 64;  // area for multi-frame tables (roots)
+    static constexpr paddr base = 0x1000'0000;  // below 4 GiB: every format can point here
+    static constexpr std::size_t max_block = 16;  // frames of the largest block (64 KiB)
 
-    explicit frame_pool(std::size_t frames)
-        : frames_(frames + block_frames), used_(block_frames), meta_(frames_) {
-        memory_ = static_cast<std::byte*>(std::aligned_alloc(64 * 1024, frames_ * frame));
+    explicit frame_pool(std::size_t frames) : frames_(frames), meta_(frames) {
+        memory_ = static_cast<std::byte*>(std::aligned_alloc(max_block * frame, frames_ * frame));
         if (memory_ == nullptr) throw std::bad_alloc();
         std::memset(memory_, 0x5a, frames_ * frame);  // fault every page in now, not while timed
-        free_.reserve(frames);
-        for (std::size_t f = frames_; f-- > block_frames;) free_.push_back(base + f * frame);
+        for (std::size_t n = 1; n <= max_block; n *= 2) free_[n].reserve(frames / n);
     }
     ~frame_pool() { std::free(memory_); }
     frame_pool(const frame_pool&) = delete;
     frame_pool& operator=(const frame_pool&) = delete;
 
     std::optional<paddr> alloc_one() {
-        if (free_.empty()) return std::nullopt;
-        const paddr pa = free_.back();
-        free_.pop_back();
-        ++live_;
-        return pa;
-    }
-    std::optional<paddr> alloc_block(std::size_t n, std::size_t align) {
-        const std::size_t step = align > frame ? align / frame : 1;
-        for (std::size_t f = 0; f + n <= block_frames; f += step) {
-            bool free = true;
-            for (std::size_t k = 0; k < n && free; ++k) free = !used_[f + k];
-            if (!free) continue;
-            for (std::size_t k = 0; k < n; ++k) used_[f + k] = true;
-            live_ += n;
-            return base + f * frame;
+        if (auto& list = free_[1]; !list.empty()) {
+            const paddr pa = list.back();
+            list.pop_back();
+            ++live_;
+            return pa;
         }
-        return std::nullopt;
+        return carve(1);
+    }
+    // n frames aligned to n frames (a table's alignment is its size in every format); a block
+    // asked with a smaller alignment gets the natural one, never less.
+    std::optional<paddr> alloc_block(std::size_t n, std::size_t align) {
+        if (n > max_block || align > n * frame || (n & (n - 1)) != 0) return std::nullopt;
+        if (auto& list = free_[n]; !list.empty()) {
+            const paddr pa = list.back();
+            list.pop_back();
+            live_ += n;
+            return pa;
+        }
+        return carve(n);
     }
     void dealloc(paddr pa, std::size_t n) {
-        const std::size_t f = std::size_t(pa - base) / frame;
         live_ -= n;
-        if (f < block_frames) {
-            for (std::size_t k = 0; k < n; ++k) used_[f + k] = false;
-        } else {
-            for (std::size_t k = 0; k < n; ++k) free_.push_back(pa + k * frame);
-        }
+        free_[n].push_back(pa);
+    }
+    // Everything free again (called between benchmarks): false if frames were still live, that
+    // is, the previous benchmark leaked them.
+    bool reset() {
+        const bool clean = live_ == 0;
+        for (auto& list : free_) list.clear();
+        next_ = 0;
+        live_ = 0;
+        return clean;
     }
     std::byte* memory() const noexcept { return memory_; }
     table_meta* meta() noexcept { return meta_.data(); }
     std::size_t live_frames() const noexcept { return live_; }
-    std::size_t capacity() const noexcept { return frames_ - block_frames; }
 
 private:
     std::size_t frames_;
     std::byte* memory_;
-    std::vector<paddr> free_;
-    std::vector<bool> used_;
+    std::size_t next_ = 0;  // first frame never handed out since the last reset
+    std::array<std::vector<paddr>, max_block + 1> free_;  // by block size in frames
     std::vector<table_meta> meta_;  // one per frame: ptgen's count of a table's entries
     std::size_t live_ = 0;
+
+    std::optional<paddr> carve(std::size_t n) {
+        std::size_t f = next_;
+        for (; f % n != 0; ++f) free_[1].push_back(base + f * frame);  // the gap: single frames
+        if (f + n > frames_) {
+            next_ = f;
+            return std::nullopt;
+        }
+        next_ = f + n;
+        live_ += n;
+        return base + f * frame;
+    }
 };
 
 // The one pool of the process and a copy of its host address (phys_to_virt is one add).

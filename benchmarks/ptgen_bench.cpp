@@ -1,9 +1,11 @@
 // benchmarks/ptgen_bench.cpp: run-time speed and memory of the engine, for every format of
-// ptgen::all_formats, against the seed's algorithm (one 4 KiB page at a time, each walking from
-// the root) and against the physical limit (a bare store loop into tables that already exist).
+// ptgen::all_formats, against the seed's algorithm (one page at a time, each walking from the
+// root) and against the physical limit (a bare store loop into tables that already exist).
+// A "page" is the format's smallest page: 4 KiB, or 16 or 64 KiB with AArch64's larger
+// granules, whose workloads are named with it (aarch64-16k-el1/map_region_16k).
 //
 // Benchmarks are named <format>/<workload>. Every workload reports
-//   pages/s, ns/page        4 KiB pages per CPU second and CPU nanoseconds per 4 KiB page
+//   pages/s, ns/page        pages per CPU second and CPU nanoseconds per page
 //                           (an inverted rate: the console prints it with an "s" suffix);
 //   tables, tables_min      tables the engine used for the workload, and the fewest possible
 //   frames, frames_min      (computed from the layout by bench_minimum.hpp), in frames too;
@@ -48,7 +50,10 @@ struct options {
 };
 options opt;
 
-constexpr std::uint64_t page = 4_KiB;
+// The format's smallest page: what every workload maps, one entry per page (4 KiB, or 16 or
+// 64 KiB with AArch64's larger granules).
+template <class F>
+constexpr std::uint64_t page = geometry_of<F>::min_page;
 constexpr vaddr va0 = 0x4000'0000;  // 1 GiB: valid in every format, aligned to every huge page
 constexpr paddr pa0 = 0x8000'0000;  // 2 GiB: below 4 GiB (ARMv7), aligned to 1 GiB
 constexpr std::uint64_t delta = pa0 - va0;
@@ -57,9 +62,14 @@ constexpr flags map_flags = rw;
 template <class F>
 using table = page_table<F, handler_memory<pool_handler>>;
 
+// <format>/<workload>, the workload's "_4k" saying the format's smallest page: map_region_4k,
+// map_region_16k, map_region_64k are one workload (benchmarks/report.py reads them so).
 template <class F>
 std::string name_of(const char* workload) {
-    return std::string(F::name) + "/" + workload;
+    std::string w = workload;
+    if (const auto at = w.find("_4k"); at != std::string::npos)
+        w.replace(at + 1, 2, std::to_string(page<F> / 1024) + "k");
+    return std::string(F::name) + "/" + w;
 }
 
 std::uint64_t xorshift(std::uint64_t& s) {
@@ -157,7 +167,7 @@ std::vector<leaf_run<F>> leaf_runs(table<F>& pt) {
         auto slot = pt.engine().find_leaf(v);
         if (!slot || slot->level != last) return {};
         auto* base = static_cast<typename F::entry_type*>(pool_handler::phys_to_virt(slot->table));
-        runs.push_back({base + slot->index, std::size_t((end - v) / page), v + delta});
+        runs.push_back({base + slot->index, std::size_t((end - v) / page<F>), v + delta});
         v = end;
     }
     return runs;
@@ -172,10 +182,10 @@ void store_raw(const std::vector<leaf_run<F>>& runs, flags f, bool encode) {
     for (const auto& r : runs) {
         if (encode) {
             for (std::size_t k = 0; k < r.n; ++k)
-                r.entries[k] = F::encode_leaf(r.pa + k * page, f, last);
+                r.entries[k] = F::encode_leaf(r.pa + k * page<F>, f, last);
         } else {
             const entry e0 = F::encode_leaf(r.pa, f, last);
-            const entry stride = entry(F::encode_leaf(r.pa + page, f, last) - e0);
+            const entry stride = entry(F::encode_leaf(r.pa + page<F>, f, last) - e0);
             entry e = e0;
             for (std::size_t k = 0; k < r.n; ++k, e += stride) r.entries[k] = e;
         }
@@ -212,7 +222,7 @@ void bm_map(benchmark::State& s, how h, bool huge) {
     if (!pt) return;
     std::vector<paddr> frames;
     if (h == how::frames)
-        for (vaddr v = va0; v < va0 + opt.size; v += page) frames.push_back(v + delta);
+        for (vaddr v = va0; v < va0 + opt.size; v += page<F>) frames.push_back(v + delta);
     const paddr* frame_of = frames.data();
     bool first = true;
     paired vs_raw;
@@ -228,17 +238,17 @@ void bm_map(benchmark::State& s, how h, bool huge) {
                     break;
                 case how::frames:
                     st = c.map_region(
-                        va0, [frame_of](vaddr v) { return frame_of[(v - va0) / page]; },
+                        va0, [frame_of](vaddr v) { return frame_of[(v - va0) / page<F>]; },
                         opt.size, map_flags, huge);
                     break;
                 case how::scattered:
-                    st = c.map_region(va0, [](vaddr v) { return (v ^ page) + delta; }, opt.size,
+                    st = c.map_region(va0, [](vaddr v) { return (v ^ page<F>) + delta; }, opt.size,
                                       map_flags, huge);
                     break;
                 case how::linear: st = c.map_linear(va0, pa0, opt.size, map_flags, huge); break;
                 case how::page_by_page:
-                    for (vaddr v = va0; v < va0 + opt.size && st; v += page)
-                        st = c.map(v, v + delta, page, map_flags);
+                    for (vaddr v = va0; v < va0 + opt.size && st; v += page<F>)
+                        st = c.map(v, v + delta, page<F>, map_flags);
                     break;
             }
             c.flush();
@@ -261,7 +271,7 @@ void bm_map(benchmark::State& s, how h, bool huge) {
         if (fail(s, "unmap", unmap_all<F>(*pt))) break;
         s.ResumeTiming();
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
     vs_raw.report(s, "x_raw");
     set_after_unmap_all(s, frames_per_table<F>(0));
 }
@@ -279,13 +289,13 @@ void bm_raw_store(benchmark::State& s, bool encode) {
     }
     for (auto _ : s) store_raw<F>(runs, map_flags, encode);
     if (!check_linear<F>(s, *pt)) return;
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
     set_memory<F>(s, *pt, minimum_for_range<F>(va0, opt.size, delta, false));
     if (fail(s, "unmap", unmap_all<F>(*pt))) return;
     set_after_unmap_all(s, frames_per_table<F>(0));
 }
 
-// ---- unmap_region and protect_region of the 4 KiB map ----------------------------------------
+// ---- unmap_region and protect_region of the map in pages -------------------------------------
 
 template <class F>
 void bm_unmap_region(benchmark::State& s) {
@@ -317,7 +327,7 @@ void bm_unmap_region(benchmark::State& s) {
         vs_raw.op_ns += thread_ns() - t0;
         if (fail(s, "unmap", st)) break;
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
     vs_raw.report(s, "x_raw");
     set_after_unmap_all(s, frames_per_table<F>(0));
 }
@@ -351,7 +361,7 @@ void bm_protect_region(benchmark::State& s) {
         now = next;
         if (fail(s, "protect", st)) break;
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
     vs_raw.report(s, "x_raw");
     set_memory<F>(s, *pt, minimum_for_range<F>(va0, opt.size, delta, false));
     if (fail(s, "unmap", unmap_all<F>(*pt))) return;
@@ -425,12 +435,12 @@ void bm_query(benchmark::State& s, bool bare) {
     set_after_unmap_all(s, frames_per_table<F>(0));
 }
 
-// ---- sparse churn: map and unmap random 4 KiB pages over a wide window -------------------------
+// ---- sparse churn: map and unmap random pages over a wide window -----------------------------
 
 template <class F>
 std::uint64_t churn_window() {
     std::uint64_t w = opt.window;
-    while (w > page && !F::va_valid(w - 1)) w >>= 1;
+    while (w > page<F> && !F::va_valid(w - 1)) w >>= 1;
     return w;
 }
 
@@ -438,7 +448,7 @@ template <class F>
 void bm_churn(benchmark::State& s) {
     auto pt = create<F>(s);
     if (!pt) return;
-    const std::uint64_t window_pages = churn_window<F>() / page;
+    const std::uint64_t window_pages = churn_window<F>() / page<F>;
     std::uint64_t rng = 0x2545'f491'4f6c'dd1d;
     auto pa_of = [](vaddr v) { return pa0 + (v & (1_GiB - 1)); };
     std::vector<vaddr> live(opt.churn_pages);
@@ -446,8 +456,8 @@ void bm_churn(benchmark::State& s) {
     // map a random page that is not mapped yet
     auto map_new = [&](vaddr& slot) {
         for (;;) {
-            const vaddr v = (xorshift(rng) % window_pages) * page;
-            const status st = c.map(v, pa_of(v), page, map_flags);
+            const vaddr v = (xorshift(rng) % window_pages) * page<F>;
+            const status st = c.map(v, pa_of(v), page<F>, map_flags);
             if (st) {
                 slot = v;
                 return status{};
@@ -476,6 +486,19 @@ void bm_churn(benchmark::State& s) {
     set_after_unmap_all(s, frames_per_table<F>(0));
 }
 
+// Every benchmark starts with the whole pool free (bench_pool.hpp: no fragmentation left by
+// the one before); frames still live then were leaked by the one before.
+template <class Fn>
+auto on_fresh_pool(Fn fn) {
+    return [fn](benchmark::State& s) {
+        if (!g_pool->reset()) {
+            s.SkipWithError("frames leaked by the benchmark run before this one");
+            return;
+        }
+        fn(s);
+    };
+}
+
 }  // namespace
 
 #include "single_page.hpp"
@@ -486,7 +509,7 @@ template <class F>
 void register_format() {
     using B = benchmark::internal::Benchmark;
     auto reg = [](const char* workload, auto fn) -> B* {
-        return benchmark::RegisterBenchmark(name_of<F>(workload).c_str(), fn)
+        return benchmark::RegisterBenchmark(name_of<F>(workload).c_str(), on_fresh_pool(fn))
             ->Unit(benchmark::kMicrosecond);
     };
     reg("map_region_4k", [](benchmark::State& s) { bm_map<F>(s, how::region, false); });
@@ -504,6 +527,22 @@ void register_format() {
     reg("query", [](benchmark::State& s) { bm_query<F>(s, false); });
     reg("bare_walk", [](benchmark::State& s) { bm_query<F>(s, true); });
     reg("churn", [](benchmark::State& s) { bm_churn<F>(s); })->Unit(benchmark::kNanosecond);
+}
+
+// The most frames a benchmark of F holds at once (the pool is reset between benchmarks): the
+// map of `size` in pages (twice, as a margin: the engine may hold more than the fewest), or the
+// churn: ptgen's holds at most a table per live page per level below the root, the seed's
+// every table its window ever touched (it never frees one). Plus the gaps of block alignment.
+template <class F>
+std::size_t frames_needed() {
+    const std::size_t map = total_frames<F>(minimum_for_range<F>(va0, opt.size, delta, false));
+    std::size_t churn = 0, seed_churn = 0;
+    for (unsigned l = 1; l < F::levels.size(); ++l) {
+        const std::uint64_t reach = churn_window<F>() / F::levels[l - 1].span() + 1;
+        churn += std::min<std::uint64_t>(opt.churn_pages, reach) * frames_per_table<F>(l);
+        seed_churn += reach * frames_per_table<F>(l);
+    }
+    return std::max({2 * map, churn, seed_churn}) + 1024;
 }
 
 // Takes --ptgen_*=N out of argv.
@@ -542,19 +581,14 @@ bool parse_options(int& argc, char** argv) {
 
 int main(int argc, char** argv) {
     if (!parse_options(argc, argv)) return 2;
-    // Enough frames for the largest workload: a 4 KiB map of `size` (one frame per 1 MiB at
-    // worst, ARMv7) plus the churn (at most a table per page per level below the root).
-    // (+ the seed's churn, which never frees a table: up to one table per 2 MiB of its window)
-    init_pool(2 * (opt.size / 1_MiB) + 4 * opt.churn_pages + 1024 + opt.window / 2_MiB + 1024);
-    // The workloads are 4 KiB pages (and the seed's greedy 1G/2M/4K tiling): the formats with
-    // another smallest page (AArch64's 16 and 64 KiB granules) are not measured yet.
-    boost::hana::for_each(ptgen::all_formats, [](auto t) {
+    std::size_t frames = 0;
+    boost::hana::for_each(ptgen::all_formats, [&frames](auto t) {
         using F = typename decltype(t)::type;
-        if constexpr (ptgen::geometry_of<F>::min_page == 4096) {
-            register_format<F>();
-            single_page::register_format<F>();
-        }
+        frames = std::max(frames, frames_needed<F>());
+        register_format<F>();
+        single_page::register_format<F>();
     });
+    init_pool(frames);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::AddCustomContext("ptgen_size_mib", std::to_string(opt.size / 1_MiB));

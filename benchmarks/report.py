@@ -1,22 +1,32 @@
 #!/usr/bin/env python3
 """benchmarks/report.py: turns ptgen_bench's JSON (Google Benchmark, with repetitions) into the
 report of issue 5: a markdown table of the targets (ratios computed from this one run, pass or
-miss), ns per 4 KiB page for every workload and format (median and spread of the repetitions),
+miss), ns per page for every workload and format (median and spread of the repetitions),
 memory (tables and frames against the minimum), a summary JSON and, with --png, a gnuplot chart.
 
     python3 benchmarks/report.py build/bench/results/ptgen_bench.json --out build/bench/results
 
 Times are CPU time per page (Google Benchmark's rate counters use CPU time): on a shared machine
 that leaves out the time the benchmark was not running. Only Debian's python3 is needed.
+
+A page is the format's smallest (4 KiB; 16 or 64 KiB with AArch64's larger granules, whose
+workloads ptgen_bench names map_region_16k, map_region_64k...): read here as one workload,
+keyed by its 4 KiB name.
 """
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 from collections import OrderedDict, defaultdict
+
+
+def canonical(workload):
+    """map_region_16k, map_region_64k -> map_region_4k: one workload in the smallest page."""
+    return re.sub(r"_(16|64)k(?=_|$)", "_4k", workload)
 
 # (name, numerator, denominator, comparison, bound, paired counter)
 # The ratio is that of the medians of two benchmarks (numerator / denominator) or, when the
@@ -39,20 +49,20 @@ EXTRA_RATIOS = [
 ]
 
 WORKLOADS = [
-    ("map_region_4k", "map_region 1 GiB, 4 KiB pages"),
+    ("map_region_4k", "map_region 1 GiB, pages"),
     ("map_region_4k_frames", "map_region, get_paddr reads a (contiguous) frame list"),
     ("map_region_4k_scattered", "map_region, no two pages contiguous"),
     ("map_region_huge", "map_region 1 GiB, huge pages allowed"),
-    ("map_linear_4k", "map_linear 1 GiB, 4 KiB pages"),
+    ("map_linear_4k", "map_linear 1 GiB, pages"),
     ("map_linear_huge", "map_linear 1 GiB, huge pages allowed"),
-    ("map_page_by_page", "cursor.map per 4 KiB page (the seed's way)"),
+    ("map_page_by_page", "cursor.map per page (the seed's way)"),
     ("raw_store", "bare stores of the leaves into existing tables (the limit)"),
     ("raw_store_encode", "bare stores, one encode_leaf per entry"),
-    ("unmap_region_4k", "unmap_region 1 GiB of 4 KiB pages (tables freed)"),
-    ("protect_region_4k", "protect_region 1 GiB of 4 KiB pages"),
+    ("unmap_region_4k", "unmap_region 1 GiB of pages (tables freed)"),
+    ("protect_region_4k", "protect_region 1 GiB of pages"),
     ("query", "query of random mapped addresses"),
     ("bare_walk", "bare software walk of the same addresses"),
-    ("churn", "sparse churn: unmap + map of random 4 KiB pages (per op)"),
+    ("churn", "sparse churn: unmap + map of random pages (per op)"),
 ]
 
 
@@ -73,6 +83,7 @@ def load(path):
         if "/" not in name or name.startswith("seed/"):
             continue
         fmt, workload = name.split("/", 1)
+        workload = canonical(workload)
         if b.get("error_occurred"):
             errors.append("%s: %s" % (name, b.get("error_message", "error")))
             continue
@@ -165,7 +176,8 @@ def markdown(data, summary, formats, errors, command):
     lines.append("")
     lines.append("%s; %s CPUs at %s MHz, load average %s; region %s MiB, churn window %s GiB "
                  "(capped by the format's VA), %s pages kept mapped; %d repetitions per "
-                 "benchmark. Times are CPU ns per 4 KiB page, median of the repetitions; "
+                 "benchmark. Times are CPU ns per page (the format's smallest: 4 KiB, 16 or "
+                 "64 KiB for the AArch64 granules named so), median of the repetitions; "
                  "ratios are ratios of medians, with [low-high] from the spread (min/max)."
                  % (ctx.get("date", "?"), ctx.get("num_cpus", "?"), ctx.get("mhz_per_cpu", "?"),
                     ", ".join("%.2f" % x for x in ctx.get("load_avg", [])) or "?",
@@ -210,7 +222,7 @@ def markdown(data, summary, formats, errors, command):
             for fmt in formats if ratio(summary, fmt, num, den)))
         for label, num, den in EXTRA_RATIOS) + ".")
     lines.append("")
-    lines.append("## ns per 4 KiB page (median [min-max])")
+    lines.append("## ns per page (median [min-max]; 4 KiB, or the format's granule)")
     lines.append("")
     lines.append("| workload | " + " | ".join(formats) + " |")
     lines.append("|---|" + "---|" * len(formats))
@@ -278,7 +290,7 @@ def png(summary, formats, out_dir):
     script = """
 set terminal pngcairo size 1400,700 noenhanced
 set output '%s'
-set title 'ptgen: CPU ns per 4 KiB page (median), log scale'
+set title 'ptgen: CPU ns per page (median; the format's smallest page), log scale'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1

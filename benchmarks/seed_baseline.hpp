@@ -8,7 +8,7 @@
 //   protect:    walk from the root to the leaf, re-encode it;
 //   unmap_region / protect_region: one unmap / protect per page;
 //   query:      walk from the root;
-//   map_region: one map() per page, choosing 1 GiB / 2 MiB / 4 KiB greedily.
+//   map_region: one map() per page, choosing the largest page greedily (1 GiB / 2 MiB / 4 KiB).
 // Tables are freed only when the whole table is dropped (free_all).
 // map, unmap and query are calls, never inlined into the benchmark's loop (ptgen's are calls
 // too, as a fault handler's are): without that, clang hoists the walk of a loop over pages and

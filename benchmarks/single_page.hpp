@@ -1,14 +1,15 @@
 // benchmarks/single_page.hpp: the single-page workloads of a kernel (a fault handler maps one
 // page, a lookup, map and unmap of one page again and again, sparse churn), for ptgen's cursor
 // and for the seed's algorithm (seed_baseline.hpp) on the same pool, in the same run:
-//   <format>/single_map           cursor.map of each 4 KiB page of the region, one by one
-//   <format>/single_map_unmap     map + unmap of one 4 KiB page (one iteration = one pair)
+//   <format>/single_map           cursor.map of each page of the region, one by one
+//   <format>/single_map_unmap     map + unmap of one page (one iteration = one pair)
 //   <format>/single_map_unmap_nb  the same with the neighbouring page mapped
-//   <format>/single_query_seq     query of consecutive 4 KiB pages of a mapped region
+//   <format>/single_query_seq     query of consecutive pages of a mapped region
 //   <format>/churn                (ptgen_bench.cpp) and its seed twin
 //   seed/<format>/{query,map_region_4k,unmap_region_4k,protect_region_4k}: the seed twins of
-//                                 ptgen_bench.cpp's region workloads
-// and seed/<format>/<the same>. Included by ptgen_bench.cpp (it needs its helpers).
+//                                 ptgen_bench.cpp's region workloads (_16k, _64k: granules)
+// and seed/<format>/<the same>; a page is the format's smallest (4, 16 or 64 KiB). Included by
+// ptgen_bench.cpp (it needs its helpers).
 #pragma once
 
 #include "seed_baseline.hpp"
@@ -23,13 +24,13 @@ void ptgen_map(benchmark::State& s) {
         status st{};
         {
             auto c = pt->cursor();
-            for (vaddr v = va0; v < va0 + opt.size && st; v += page) st = c.map(v, v + delta, page, map_flags);
+            for (vaddr v = va0; v < va0 + opt.size && st; v += page<F>) st = c.map(v, v + delta, page<F>, map_flags);
         }
         s.PauseTiming();
         if (fail(s, "map", st) || !check_linear<F>(s, *pt) || fail(s, "unmap", unmap_all<F>(*pt))) break;
         s.ResumeTiming();
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
 }
 template <class F>
 void seed_map(benchmark::State& s) {
@@ -38,7 +39,7 @@ void seed_map(benchmark::State& s) {
         auto pt = std::make_unique<seed_table<F>>();
         s.ResumeTiming();
         status st{};
-        for (vaddr v = va0; v < va0 + opt.size && st; v += page) st = pt->map(v, v + delta, page, map_flags);
+        for (vaddr v = va0; v < va0 + opt.size && st; v += page<F>) st = pt->map(v, v + delta, page<F>, map_flags);
         s.PauseTiming();
         if (fail(s, "seed map", st)) break;
         if (!pt->query(va0 + opt.size - 1) || pt->query(va0 + 0x1234)->pa != pa0 + 0x1234) {
@@ -48,7 +49,7 @@ void seed_map(benchmark::State& s) {
         pt.reset();
         s.ResumeTiming();
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
 }
 
 // One map + unmap pair per iteration, through one cursor (its flushes and frees included).
@@ -56,11 +57,11 @@ template <class F>
 void ptgen_map_unmap(benchmark::State& s, bool neighbour) {
     auto pt = create<F>(s);
     if (!pt) return;
-    if (neighbour && fail(s, "map", pt->cursor().map(va0 + page, pa0 + page, page, map_flags))) return;
+    if (neighbour && fail(s, "map", pt->cursor().map(va0 + page<F>, pa0 + page<F>, page<F>, map_flags))) return;
     {
         auto c = pt->cursor();
         for (auto _ : s) {
-            if (fail(s, "map", c.map(va0, pa0, page, map_flags))) break;
+            if (fail(s, "map", c.map(va0, pa0, page<F>, map_flags))) break;
             if (!c.unmap(va0)) {
                 s.SkipWithError("unmap failed");
                 break;
@@ -68,16 +69,16 @@ void ptgen_map_unmap(benchmark::State& s, bool neighbour) {
         }
     }
     set_rate(s, 1.0);
-    if (neighbour && !pt->cursor().unmap(va0 + page)) s.SkipWithError("unmap of the neighbour failed");
+    if (neighbour && !pt->cursor().unmap(va0 + page<F>)) s.SkipWithError("unmap of the neighbour failed");
     s.counters["frames_after_unmap_all"] = double(g_pool->live_frames());
     s.counters["root_frames"] = double(frames_per_table<F>(0));
 }
 template <class F>
 void seed_map_unmap(benchmark::State& s, bool neighbour) {
     seed_table<F> pt;
-    if (neighbour && fail(s, "map", pt.map(va0 + page, pa0 + page, page, map_flags))) return;
+    if (neighbour && fail(s, "map", pt.map(va0 + page<F>, pa0 + page<F>, page<F>, map_flags))) return;
     for (auto _ : s) {
-        if (fail(s, "map", pt.map(va0, pa0, page, map_flags))) break;
+        if (fail(s, "map", pt.map(va0, pa0, page<F>, map_flags))) break;
         if (!pt.unmap(va0)) {
             s.SkipWithError("unmap failed");
             break;
@@ -86,20 +87,20 @@ void seed_map_unmap(benchmark::State& s, bool neighbour) {
     set_rate(s, 1.0);
 }
 
-// Queries of consecutive pages (a TLB-miss-like sweep over a mapped 4 KiB region).
+// Queries of consecutive pages (a TLB-miss-like sweep over a region mapped in pages).
 template <class F>
 void ptgen_query_seq(benchmark::State& s) {
     auto pt = create<F>(s);
     if (!pt || fail(s, "map", map_linear_4k<F>(*pt))) return;
     for (auto _ : s) {
         paddr sum = 0;
-        for (vaddr v = va0; v < va0 + opt.size; v += page) {
+        for (vaddr v = va0; v < va0 + opt.size; v += page<F>) {
             const auto t = pt->query(v);
             sum += t->pa + std::uint64_t(t->flags);
         }
         benchmark::DoNotOptimize(sum);
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
     (void)unmap_all<F>(*pt);
 }
 template <class F>
@@ -108,13 +109,13 @@ void seed_query_seq(benchmark::State& s) {
     if (fail(s, "map", pt.map_region(va0, pa0, opt.size, map_flags, false))) return;
     for (auto _ : s) {
         paddr sum = 0;
-        for (vaddr v = va0; v < va0 + opt.size; v += page) {
+        for (vaddr v = va0; v < va0 + opt.size; v += page<F>) {
             const auto t = pt.query(v);
             sum += t->pa + std::uint64_t(t->f);
         }
         benchmark::DoNotOptimize(sum);
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
 }
 template <class F>
 void seed_query_random(benchmark::State& s) {
@@ -144,19 +145,19 @@ void seed_map_region(benchmark::State& s) {
         pt.reset();
         s.ResumeTiming();
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
 }
 template <class F>
 void seed_churn(benchmark::State& s) {
     seed_table<F> pt;
-    const std::uint64_t window_pages = churn_window<F>() / page;
+    const std::uint64_t window_pages = churn_window<F>() / page<F>;
     std::uint64_t rng = 0x2545'f491'4f6c'dd1d;
     auto pa_of = [](vaddr v) { return pa0 + (v & (1_GiB - 1)); };
     std::vector<vaddr> live(opt.churn_pages);
     auto map_new = [&](vaddr& slot) {
         for (;;) {
-            const vaddr v = (xorshift(rng) % window_pages) * page;
-            const status st = pt.map(v, pa_of(v), page, map_flags);
+            const vaddr v = (xorshift(rng) % window_pages) * page<F>;
+            const status st = pt.map(v, pa_of(v), page<F>, map_flags);
             if (st) {
                 slot = v;
                 return status{};
@@ -179,7 +180,7 @@ void seed_churn(benchmark::State& s) {
     s.counters["frames"] = double(g_pool->live_frames() - frames_before + frames_per_table<F>(0));
 }
 
-// unmap_region / protect_region of the 1 GiB 4 KiB map (the map itself not timed).
+// unmap_region / protect_region of the 1 GiB map in pages (the map itself not timed).
 template <class F>
 void seed_unmap_region(benchmark::State& s) {
     seed_table<F> pt;
@@ -189,7 +190,7 @@ void seed_unmap_region(benchmark::State& s) {
         s.ResumeTiming();
         if (fail(s, "seed unmap_region", pt.unmap_region(va0, opt.size))) break;
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
 }
 template <class F>
 void seed_protect_region(benchmark::State& s) {
@@ -200,13 +201,13 @@ void seed_protect_region(benchmark::State& s) {
         const flags next = (i++ & 1) ? map_flags : r;  // every call changes every leaf
         if (fail(s, "seed protect_region", pt.protect_region(va0, opt.size, next))) break;
     }
-    set_rate(s, double(opt.size / page));
+    set_rate(s, double(opt.size / page<F>));
 }
 
 template <class F>
 void register_format() {
     auto reg = [](std::string name, auto fn) {
-        benchmark::RegisterBenchmark(name.c_str(), fn)->Unit(benchmark::kNanosecond);
+        benchmark::RegisterBenchmark(name.c_str(), on_fresh_pool(fn))->Unit(benchmark::kNanosecond);
     };
     const std::string seed = std::string("seed/") + F::name + "/";
     reg(name_of<F>("single_map"), [](benchmark::State& s) { ptgen_map<F>(s); });
@@ -218,9 +219,9 @@ void register_format() {
     reg(name_of<F>("single_query_seq"), [](benchmark::State& s) { ptgen_query_seq<F>(s); });
     reg(seed + "single_query_seq", [](benchmark::State& s) { seed_query_seq<F>(s); });
     reg(seed + "query", [](benchmark::State& s) { seed_query_random<F>(s); });
-    reg(seed + "map_region_4k", [](benchmark::State& s) { seed_map_region<F>(s); });
-    reg(seed + "unmap_region_4k", [](benchmark::State& s) { seed_unmap_region<F>(s); });
-    reg(seed + "protect_region_4k", [](benchmark::State& s) { seed_protect_region<F>(s); });
+    reg("seed/" + name_of<F>("map_region_4k"), [](benchmark::State& s) { seed_map_region<F>(s); });
+    reg("seed/" + name_of<F>("unmap_region_4k"), [](benchmark::State& s) { seed_unmap_region<F>(s); });
+    reg("seed/" + name_of<F>("protect_region_4k"), [](benchmark::State& s) { seed_protect_region<F>(s); });
     reg(seed + "churn", [](benchmark::State& s) { seed_churn<F>(s); });
 }
 
