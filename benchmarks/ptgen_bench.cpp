@@ -18,6 +18,9 @@
 //   --ptgen_window_gib=N   window of the sparse churn (default 256, capped by the format's VA)
 //   --ptgen_churn_pages=N  pages kept mapped by the churn (default 4096)
 //   --ptgen_queries=N      random addresses per query iteration (default 4096)
+//   --ptgen_thp=0|1        back the frame pool with the host's transparent huge pages (default
+//                          1: a kernel reaches its tables through a direct map of huge pages;
+//                          0 adds host TLB misses that grow with the tables' footprint)
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -47,6 +50,7 @@ struct options {
     std::uint64_t window = 256_GiB;
     std::size_t churn_pages = 4096;
     std::size_t queries = 4096;
+    bool host_huge_pages = true;  // the pool on the host's transparent huge pages
 };
 options opt;
 
@@ -545,7 +549,7 @@ std::size_t frames_needed() {
     return std::max({2 * map, churn, seed_churn}) + 1024;
 }
 
-// Takes --ptgen_*=N out of argv.
+// Takes --ptgen_*=N (and --ptgen_thp=0|1) out of argv.
 bool parse_options(int& argc, char** argv) {
     int out = 1;
     for (int i = 1; i < argc; ++i) {
@@ -567,6 +571,10 @@ bool parse_options(int& argc, char** argv) {
             value("--ptgen_churn_pages", opt.churn_pages, 1) ||
             value("--ptgen_queries", opt.queries, 1))
             continue;
+        if (std::strcmp(a, "--ptgen_thp=0") == 0 || std::strcmp(a, "--ptgen_thp=1") == 0) {
+            opt.host_huge_pages = a[12] == '1';
+            continue;
+        }
         argv[out++] = argv[i];
     }
     argc = out;
@@ -588,13 +596,14 @@ int main(int argc, char** argv) {
         register_format<F>();
         single_page::register_format<F>();
     });
-    init_pool(frames);
+    init_pool(frames, opt.host_huge_pages);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::AddCustomContext("ptgen_size_mib", std::to_string(opt.size / 1_MiB));
     benchmark::AddCustomContext("ptgen_window_gib", std::to_string(opt.window / 1_GiB));
     benchmark::AddCustomContext("ptgen_churn_pages", std::to_string(opt.churn_pages));
     benchmark::AddCustomContext("ptgen_queries", std::to_string(opt.queries));
+    benchmark::AddCustomContext("ptgen_thp", opt.host_huge_pages ? "1" : "0");
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

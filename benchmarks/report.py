@@ -175,14 +175,16 @@ def markdown(data, summary, formats, errors, command):
     lines.append("`%s`" % command if command else "")
     lines.append("")
     lines.append("%s; %s CPUs at %s MHz, load average %s; region %s MiB, churn window %s GiB "
-                 "(capped by the format's VA), %s pages kept mapped; %d repetitions per "
-                 "benchmark. Times are CPU ns per page (the format's smallest: 4 KiB, 16 or "
+                 "(capped by the format's VA), %s pages kept mapped; frame pool on host "
+                 "huge pages: %s; %d repetitions per benchmark. Times are CPU ns per page (the format's smallest: 4 KiB, 16 or "
                  "64 KiB for the AArch64 granules named so), median of the repetitions; "
                  "ratios are ratios of medians, with [low-high] from the spread (min/max)."
                  % (ctx.get("date", "?"), ctx.get("num_cpus", "?"), ctx.get("mhz_per_cpu", "?"),
                     ", ".join("%.2f" % x for x in ctx.get("load_avg", [])) or "?",
                     ctx.get("ptgen_size_mib", "?"), ctx.get("ptgen_window_gib", "?"),
-                    ctx.get("ptgen_churn_pages", "?"), reps))
+                    ctx.get("ptgen_churn_pages", "?"),
+                    {"1": "yes", "0": "no"}.get(ctx.get("ptgen_thp"), "no (before --ptgen_thp)"),
+                    reps))
     lines.append("")
     lines.append("## Targets")
     lines.append("")

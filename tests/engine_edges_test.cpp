@@ -280,6 +280,34 @@ TEMPLATE_LIST_TEST_CASE("a table the handler places above the format's physical 
     CHECK(high.live_frames() == 0);
 }
 
+TEMPLATE_LIST_TEST_CASE("a handler's zero_frames zeroes each new table, with the table's size; without it ptgen does",
+                        "[engine][handler]", all_format_types) {
+    using F = TestType;
+    using fx = facts<F>;
+    // the pool dirties every frame it hands out: a table left unzeroed would decode as mapped
+    std::uint64_t all_levels = 0;
+    for (const auto& g : F::levels) all_levels += g.table_bytes();
+    frame_pool pool(64 * fx::table_frames + 64);
+    auto pt = make_table<F>(pool);
+    CHECK(pool.zero_calls() == 1);
+    CHECK(pool.zero_bytes() == F::levels[0].table_bytes());
+    const vaddr va = fx::biggest;  // a path of empty tables down to the last level
+    REQUIRE(pt.cursor().map(va, fx::pa_offset, fx::page, rw));
+    CHECK(pool.zero_calls() == F::levels.size());
+    CHECK(pool.zero_bytes() == all_levels);
+    CHECK(pool.bad_zeroes() == 0);
+    CHECK(pt.query(va + fx::page).err() == error::not_mapped);  // the rest of the table: empty
+    REQUIRE(pt.query(va));
+    CHECK(pt.query(va)->pa == fx::pa_offset);
+
+    frame_pool plain(64 * fx::table_frames + 64);
+    auto pt2 = page_table<F, handler_memory<plain_pool_handler>>::create(plain_pool_handler{&plain});
+    REQUIRE(pt2);
+    REQUIRE(pt2->cursor().map(va, fx::pa_offset, fx::page, rw));
+    CHECK(plain.zero_calls() == 0);
+    CHECK(pt2->query(va + fx::page).err() == error::not_mapped);
+}
+
 TEST_CASE("boot register values name the root at run time", "[engine][registers]") {
     volatile paddr v_low = 0x8000'0000, v_high = 0x8000'4000;  // computed at run time
     const paddr low = v_low, high = v_high;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <set>
 #include <vector>
@@ -58,6 +59,17 @@ public:
         }
     }
     void* to_virt(paddr pa) const { return memory_ + (pa - base_); }
+    // A handler's zero_frames: zeroes [pa, pa + bytes), which must lie in live frames.
+    void zero(paddr pa, std::size_t bytes) {
+        ++zero_calls_;
+        zero_bytes_ += bytes;
+        for (paddr f = pa; f < pa + bytes; f += frame)
+            if (!live_.contains(f)) ++bad_zeroes_;
+        std::memset(to_virt(pa), 0, bytes);
+    }
+    std::size_t zero_calls() const { return zero_calls_; }
+    std::size_t zero_bytes() const { return zero_bytes_; }
+    std::size_t bad_zeroes() const { return bad_zeroes_; }
     // The bookkeeping of the table in frame pa (a side array, one per frame).
     table_meta* meta(paddr pa) { return &meta_[std::size_t(pa - base_) / frame]; }
     bool contains(paddr pa) const { return pa >= base_ && pa - base_ < used_.size() * frame; }
@@ -81,10 +93,14 @@ private:
     std::size_t fail_at_ = 0;
     std::size_t limit_ = 0;
     std::size_t bad_frees_ = 0;
+    std::size_t zero_calls_ = 0;
+    std::size_t zero_bytes_ = 0;
+    std::size_t bad_zeroes_ = 0;
 };
 
 // A stateful handler: a small handle to a pool (the page table copies the handle). It keeps
-// a table_meta per frame (ptgen counts each table's entries in it); plain_pool_handler does not.
+// a table_meta per frame (ptgen counts each table's entries in it) and zeroes new tables
+// itself (zero_frames); plain_pool_handler does neither, so tests over both reach both ways.
 struct plain_pool_handler {
     frame_pool* pool;
     std::optional<paddr> alloc_frame() { return pool->alloc(1, frame_pool::frame); }
@@ -97,6 +113,7 @@ struct plain_pool_handler {
 };
 struct pool_handler : plain_pool_handler {
     ptgen::table_meta* table_meta(paddr pa) const { return pool->meta(pa); }
+    void zero_frames(paddr pa, std::size_t bytes) const { pool->zero(pa, bytes); }
 };
 
 // A stateless handler in the seed's style: static functions over one global pool.

@@ -54,6 +54,11 @@ concept keeps_table_meta = requires(H& h, paddr pa) {
     { h.table_meta(pa) } -> std::same_as<table_meta*>;
 };
 
+// Optional: zero_frames(pa, bytes) zeroes a new table (a kernel's clear_page: rep stosb, or
+// DC ZVA). Without it ptgen zeroes with volatile word stores, which never become a call.
+template <class H>
+concept zeroes_frames = requires(H& h, paddr pa, std::size_t bytes) { h.zero_frames(pa, bytes); };
+
 template <class H>
 concept paging_handler = handler_needs::alloc_frame<H> && handler_needs::alloc_frames<H> &&
                          handler_needs::dealloc_frame<H> && handler_needs::dealloc_frames<H> &&
@@ -208,11 +213,16 @@ private:
             if (!f) return fail(error::no_memory);
             pa = static_cast<paddr>(*f);
         }
-        // Zeroed with volatile stores (never turned into a memset call a freestanding kernel may
-        // lack), a word at a time: byte stores made zeroing the largest cost of a 4 KiB map.
-        // (Every table of every format is a whole number of 8-byte words, 8-byte aligned.)
-        auto* words = static_cast<volatile std::uint64_t*>(detail::as_pointer(handler_.phys_to_virt(pa)));
-        for (std::size_t i = 0; i < g.table_bytes() / 8; ++i) words[i] = 0;
+        if constexpr (zeroes_frames<Handler>) {
+            handler_.zero_frames(pa, g.table_bytes());
+        } else {
+            // Volatile stores (never turned into a memset call a freestanding kernel may lack),
+            // a word at a time: byte stores made zeroing the largest cost of a 4 KiB map.
+            // (Every table of every format is a whole number of 8-byte words, 8-byte aligned.)
+            auto* words = static_cast<volatile std::uint64_t*>(
+                detail::as_pointer(handler_.phys_to_virt(pa)));
+            for (std::size_t i = 0; i < g.table_bytes() / 8; ++i) words[i] = 0;
+        }
         if (std::uint32_t* count = count_of(pa)) *count = 0;
         return pa;
     }
