@@ -47,15 +47,6 @@ public:
     frame_pool(const frame_pool&) = delete;
     frame_pool& operator=(const frame_pool&) = delete;
 
-    std::optional<paddr> alloc_one() {
-        if (auto& list = free_[1]; !list.empty()) {
-            const paddr pa = list.back();
-            list.pop_back();
-            ++live_;
-            return pa;
-        }
-        return carve(1);
-    }
     // n frames aligned to n frames (a table's alignment is its size in every format); a block
     // asked with a smaller alignment gets the natural one, never less.
     std::optional<paddr> alloc_block(std::size_t n, std::size_t align) {
@@ -119,9 +110,8 @@ inline void init_pool(std::size_t frames, bool host_huge_pages) {
 }
 
 struct pool_handler {
-    static std::optional<paddr> alloc_frame() { return g_pool->alloc_one(); }
+    static std::optional<paddr> alloc_frame() { return g_pool->alloc_block(1, frame_pool::frame); }
     static std::optional<paddr> alloc_frames(std::size_t n, std::size_t align) {
-        if (n == 1 && align <= frame_pool::frame) return g_pool->alloc_one();
         return g_pool->alloc_block(n, align);
     }
     static void dealloc_frame(paddr pa) { g_pool->dealloc(pa, 1); }

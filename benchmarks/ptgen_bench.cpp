@@ -572,7 +572,7 @@ bool parse_options(int& argc, char** argv) {
             value("--ptgen_queries", opt.queries, 1))
             continue;
         if (std::strcmp(a, "--ptgen_thp=0") == 0 || std::strcmp(a, "--ptgen_thp=1") == 0) {
-            opt.host_huge_pages = a[12] == '1';
+            opt.host_huge_pages = a[std::strlen(a) - 1] == '1';
             continue;
         }
         argv[out++] = argv[i];
