@@ -7,6 +7,8 @@
 # Tests:
 #   qemu.<format>            the kernel boots on its compile-time tables and passes every check
 #   qemu.<format>.break-pte  the same kernel with one boot-table leaf wrong: must fail (WILL_FAIL)
+#                            (the SMP kernels, <format>-smp: with a TLB invalidation that misses
+#                            the other CPUs)
 #   qemu.c-kernel.<arch>     a C kernel (examples/c-kernels/, riscv64 and aarch64) booting on the
 #                            assembly tables ptgen-gen writes from its layout.toml (needs ptgen_gen)
 
@@ -116,6 +118,9 @@ ptgen_qemu_test(riscv-sv39-svpbmt riscv64 0 -cpu rv64,svpbmt=on ${PTGEN_QEMU_ARG
 # Svnapot: -cpu rv64,svnapot=on (without it N is reserved: the kernel half's NAPOT PTEs fault).
 ptgen_qemu_test(riscv-sv39-svnapot riscv64 0 -cpu rv64,svnapot=on ${PTGEN_QEMU_ARGS_riscv64})
 ptgen_c_kernel_test(riscv64 0 ${PTGEN_QEMU_ARGS_riscv64})
+# Four harts in one address space, in parallel (multi-threaded TCG: no -icount).
+ptgen_qemu_test(riscv-sv39-smp riscv64 0
+    -machine virt -m 128M -nographic -bios none -smp 4 -accel tcg,thread=multi)
 # RV32: Sv32 on qemu-system-riscv32 (the riscv64 kernel's sources built for RV32).
 ptgen_kernel_arch(riscv32 qemu-system-riscv32)
 ptgen_qemu_test(riscv-sv32 riscv32 0 ${PTGEN_QEMU_ARGS_riscv64})
@@ -124,6 +129,9 @@ set(PTGEN_QEMU_ARGS_aarch64 -machine virt -cpu max -m 128M -nographic -semihosti
 ptgen_kernel_arch(aarch64 qemu-system-aarch64)
 ptgen_qemu_test(aarch64-4k-el1 aarch64 0 ${PTGEN_QEMU_ARGS_aarch64})
 ptgen_c_kernel_test(aarch64 0 ${PTGEN_QEMU_ARGS_aarch64})
+# Four CPUs in one address space, in parallel (multi-threaded TCG: no -icount).
+ptgen_qemu_test(aarch64-4k-el1-smp aarch64 0
+    -machine virt -cpu max -m 128M -nographic -semihosting -smp 4 -accel tcg,thread=multi)
 ptgen_qemu_test(aarch64-4k-el2 aarch64 0
     -machine virt,virtualization=on -cpu max -m 128M -nographic -semihosting -icount shift=0)
 # The other granules and VA sizes (QEMU's -cpu max implements the 16 KiB and 64 KiB granules

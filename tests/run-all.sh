@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of ptgen: installs what is missing (Debian 12), then for the presets
-# gcc and asan: configure, build, ctest. Run from anywhere:
+# gcc, asan and tsan (ThreadSanitizer, the threaded tests only): configure, build, ctest. Run
+# from anywhere:
 #
 #   bash tests/run-all.sh
 #
@@ -20,7 +21,7 @@ source cmake/ensure-packages.sh
 
 ptgen_ensure_packages "${PTGEN_BASE_PACKAGES[@]}"
 
-read -r -a presets <<<"${PTGEN_PRESETS:-gcc asan}"
+read -r -a presets <<<"${PTGEN_PRESETS:-gcc asan tsan}"
 jobs="${PTGEN_JOBS:-2}"
 
 summary=()

@@ -12,9 +12,27 @@ _start:
     b.hs    2f
     str     xzr, [x0], #8
     b       1b
-2:  bl      kernel_entry
+2:
+#if defined(PTGEN_KERNEL_SMP)
+    mov     x0, #0          /* the boot CPU is hart 0 */
+#endif
+    bl      kernel_entry
 3:  wfe
     b       3b
+
+#if defined(PTGEN_KERNEL_SMP)
+/* The other CPUs, started by PSCI CPU_ON with the context id = their hart index in x0 (MMU
+ * off, at the boot CPU's EL): the stack smp_stacks[x0 - 1] (kernel-defined,
+ * PTGEN_SMP_STACK_BYTES each), then kernel_entry(x0) as the boot CPU. */
+    .globl secondary_entry
+secondary_entry:
+    ldr     x1, =smp_stacks
+    mov     x2, #PTGEN_SMP_STACK_BYTES
+    madd    x1, x0, x2, x1  /* the top of smp_stacks[x0 - 1] */
+    mov     sp, x1
+    bl      kernel_entry
+    b       3b
+#endif
 
 /* Each vector saves x0/x1, puts its number in x1 and joins trap_common, which saves the other
  * general registers (frame: x[i] at 8*i), calls aarch64_trap(frame, vector) and returns. */

@@ -16,6 +16,11 @@
     .globl _start
 _start:
     csrw    mie, zero
+#if defined(PTGEN_KERNEL_SMP)
+    /* -smp N: every hart starts here with a0 = mhartid; hart 0 boots, the others wait */
+    csrr    a0, mhartid
+    bnez    a0, secondary_start
+#endif
     la      sp, __stack_top
     /* zero .bss */
     la      t0, __bss_start
@@ -25,6 +30,14 @@ _start:
     addi    t0, t0, REGBYTES
     j       1b
 2:
+#if defined(PTGEN_KERNEL_SMP)
+    fence   rw, w
+    la      t0, smp_bss_ready
+    li      t1, 1
+    sw      t1, 0(t0)
+    li      a0, 0
+#endif
+to_s_mode:
     /* PMP entry 0: NAPOT over all memory, RWX for S mode (satp does not translate M mode) */
     li      t0, -1
     csrw    pmpaddr0, t0
@@ -54,9 +67,33 @@ _start:
     mret
 
 s_entry:
-    call    kernel_entry
+    call    kernel_entry    /* (with PTGEN_KERNEL_SMP: a0 = hart id) */
 3:  wfi
     j       3b
+
+#if defined(PTGEN_KERNEL_SMP)
+/* Harts 1..PTGEN_KERNEL_SMP-1: wait until hart 0 has zeroed .bss, then take the stack
+ * smp_stacks[hartid - 1] (kernel-defined, PTGEN_SMP_STACK_BYTES each) and go to S mode as
+ * hart 0 does. Harts beyond park. */
+secondary_start:
+    li      t0, PTGEN_KERNEL_SMP
+    bgeu    a0, t0, 3b
+    la      t0, smp_bss_ready
+4:  lw      t1, 0(t0)
+    beqz    t1, 4b
+    fence   r, rw
+    la      sp, smp_stacks
+    li      t0, PTGEN_SMP_STACK_BYTES
+    mul     t1, a0, t0
+    add     sp, sp, t1      /* the top of smp_stacks[a0 - 1] */
+    j       to_s_mode
+
+    .section .data
+    .balign 4
+smp_bss_ready:
+    .word   0
+    .section .text.boot, "ax"
+#endif
 
 /* S-mode traps: save x1, x3-x31 in a frame (x[i] at REGBYTES*i), call riscv_trap(frame), return. */
     .balign 4

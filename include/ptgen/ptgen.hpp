@@ -4,6 +4,7 @@
 
 #include "core/address.hpp"
 #include "core/counting_handler.hpp"
+#include "core/cpu_sharing.hpp"
 #include "core/cursor.hpp"
 #include "core/engine.hpp"
 #include "core/flags.hpp"
@@ -13,8 +14,10 @@
 #include "core/mappings.hpp"
 #include "core/memory.hpp"
 #include "core/page_table.hpp"
+#include "core/reader_epochs.hpp"
 #include "core/result.hpp"
 #include "core/static_arena.hpp"
 #include "core/table_budget.hpp"
 #include "page_tables.hpp"
 #include "tlb/no_tlb.hpp"
+#include "tlb/shootdown.hpp"

@@ -12,6 +12,7 @@
 #include <ptgen/tlb/arm.hpp>
 #include <ptgen/tlb/loongarch64.hpp>
 #include <ptgen/tlb/riscv.hpp>
+#include <ptgen/tlb/shootdown.hpp>
 #include <ptgen/tlb/x86_32.hpp>
 #include <ptgen/tlb/x86_64.hpp>
 
@@ -76,5 +77,33 @@ extern "C" int ptgen_freestanding_run_time(ptgen::vaddr va, ptgen::paddr pa) {
     failures += !pt.query(va);
     auto own = ptgen::riscv::sv48_page_table<kernel_handler>::create();
     failures += !own;
+    return failures;
+}
+
+// A table several CPUs load, with the kernel's shootdown (IPIs) and an RCU-style grace hook.
+namespace {
+struct kernel_ipis {
+    struct completion {
+        void wait() {}
+    };
+    completion shootdown_pages(const ptgen::vaddr*, unsigned long) { return {}; }
+    completion shootdown_all() { return {}; }
+};
+struct smp_kernel_handler : kernel_handler {
+    static void dealloc_frames_after_readers(ptgen::paddr, unsigned long) {}
+};
+}  // namespace
+
+extern "C" int ptgen_freestanding_smp(ptgen::vaddr va, ptgen::paddr pa) {
+    using tlb = ptgen::shootdown_tlb<ptgen::x86_64::invlpg_tlb, kernel_ipis>;
+    using table = ptgen::page_table<ptgen::x86_64::long_mode_4level,
+                                    ptgen::handler_memory<smp_kernel_handler>, tlb, ptgen::many_cpus>;
+    auto pt = table::create();
+    if (!pt) return 1;
+    auto c = pt->cursor();
+    int failures = !c.map(va, pa, 4_KiB, ptgen::rw);
+    failures += !c.unmap(va);
+    c.flush();
+    failures += !pt->query(va);
     return failures;
 }

@@ -7,8 +7,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "cpu_sharing.hpp"
 #include "engine.hpp"
 #include "result.hpp"
+#include "tlb_policy.hpp"
 
 namespace ptgen {
 
@@ -147,17 +149,28 @@ private:
 
     // The TLB flush and the frees of the unlinked tables (what a full retire batch needs, in
     // the middle of a walk: it must not reclaim, which could retire the tables being walked).
+    // In the order of core/cpu_sharing.hpp: the entries are cleared already; invalidate on
+    // every CPU the policy reaches (complete when it returns); wait for the software readers;
+    // then free the tables, or keep the zeroed ones for reuse.
     constexpr void flush_and_free() {
+        using memory_type = typename PageTable::memory_type;
+        auto& tlb = pt_.tlb();
         if (effects_.full || effects_.retired_count != 0) {
-            pt_.tlb().flush_all();
+            tlb.flush_all();
+        } else if constexpr (flushes_page_batches<typename PageTable::tlb_type>) {
+            if (effects_.pending_count != 0) tlb.flush_pages(effects_.pending.data(), effects_.pending_count);
         } else {
-            for (std::size_t k = 0; k < effects_.pending_count; ++k)
-                pt_.tlb().flush_page(effects_.pending[k]);
+            for (std::size_t k = 0; k < effects_.pending_count; ++k) tlb.flush_page(effects_.pending[k]);
+        }
+        if constexpr (waits_for_readers<memory_type>) {
+            if (effects_.retired_count != 0) pt_.memory().wait_for_readers();
         }
         for (std::size_t k = 0; k < effects_.retired_count; ++k) {
             const auto& t = effects_.retired[k];
             if (!pt_.memory().owns(t.pa)) continue;
-            if (t.zero && effects_.zeroed_count < retire_batch)
+            if constexpr (frees_after_readers<memory_type>)
+                pt_.memory().free_table_after_readers(t.pa, format::levels[t.level]);  // no reuse
+            else if (t.zero && effects_.zeroed_count < retire_batch)
                 effects_.zeroed[effects_.zeroed_count++] = t;  // reused by the next new table
             else
                 pt_.memory().free_table(t.pa, format::levels[t.level]);

@@ -64,9 +64,19 @@ public:
 
     // ---- reading ---------------------------------------------------------------------
 
-    constexpr result<translation> query(vaddr va) const {
+    constexpr result<translation> query(vaddr va) const { return query_through(*this, va); }
+    // The same while other CPUs change the table: every entry of the descent read with acquire.
+    constexpr result<translation> query_concurrent(vaddr va) const {
+        struct acquiring {
+            const engine_base& engine;
+            constexpr entry load(paddr table, std::size_t i) const { return engine.load_acquire(table, i); }
+        };
+        return query_through(acquiring{*this}, va);
+    }
+    template <class Access>
+    constexpr result<translation> query_through(const Access& access, vaddr va) const {
         if (!F::va_valid(va)) return fail(error::out_of_range);
-        const auto d = walker_type::template descend<0, last_level>(*this, root_, va);
+        const auto d = walker_type::template descend<0, last_level>(access, root_, va);
         if (d.kind != entry_kind::leaf) return fail(error::not_mapped);
         const std::uint64_t span = geo::span(d.level);
         return translation{leaf_address<F>(d.raw, d.level, va) + (va & (span - 1)),

@@ -59,6 +59,16 @@ concept keeps_table_meta = requires(H& h, paddr pa) {
 template <class H>
 concept zeroes_frames = requires(H& h, paddr pa, std::size_t bytes) { h.zero_frames(pa, bytes); };
 
+// Optional, for tables several CPUs read (core/cpu_sharing.hpp): wait_for_readers() returns when
+// every software reader that may still see unlinked tables has left; or
+// dealloc_frames_after_readers(pa, num) frees the frames once they have (call_rcu).
+template <class H>
+concept handler_waits_for_readers = requires(H& h) { h.wait_for_readers(); };
+template <class H>
+concept handler_frees_after_readers = requires(H& h, paddr pa, std::size_t n) {
+    h.dealloc_frames_after_readers(pa, n);
+};
+
 template <class H>
 concept paging_handler = handler_needs::alloc_frame<H> && handler_needs::alloc_frames<H> &&
                          handler_needs::dealloc_frame<H> && handler_needs::dealloc_frames<H> &&
@@ -98,6 +108,9 @@ public:
 
         [[gnu::always_inline]] E load(std::size_t i) const noexcept {
             return std::atomic_ref<E>(entries[i]).load(std::memory_order_relaxed);
+        }
+        [[gnu::always_inline]] E load_acquire(std::size_t i) const noexcept {
+            return std::atomic_ref<E>(entries[i]).load(std::memory_order_acquire);
         }
         [[gnu::always_inline]] void store(std::size_t i, E e) const noexcept {
             store(i, e, nonzero ? load(i) : E{0});
@@ -167,6 +180,18 @@ public:
             if (frames == 1 && g.table_align <= frame_size) handler_.dealloc_frame(pa);
             else handler_.dealloc_frames(pa, frames);
         }
+    }
+
+    // The grace hook of core/cpu_sharing.hpp, where the handler has one.
+    void wait_for_readers()
+        requires handler_waits_for_readers<Handler>
+    {
+        handler_.wait_for_readers();
+    }
+    void free_table_after_readers(paddr pa, const level_geometry& g)
+        requires handler_frees_after_readers<Handler>
+    {
+        handler_.dealloc_frames_after_readers(pa, (g.table_bytes() + frame_size - 1) / frame_size);
     }
 
     // (Inlined always: every entry access makes a view, and g++ stopped inlining it once

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "cpu_sharing.hpp"
 #include "engine.hpp"
 #include "format.hpp"
 #include "mappings.hpp"
@@ -25,13 +26,19 @@ class cursor;
 
 // (root_half, the half of the address space a root serves: core/range_rules.hpp)
 
-template <page_table_format F, class Memory, class Tlb = native_tlb<F>>
-    requires table_memory<Memory, typename F::entry_type> && tlb_policy<Tlb>
+// Cpus: one_cpu (the default: one CPU at a time loads the table) or many_cpus (several at
+// once: the TLB policy must reach them all and the memory policy needs a grace hook; see
+// core/cpu_sharing.hpp).
+template <page_table_format F, class Memory, class Tlb = native_tlb<F>, class Cpus = one_cpu>
+    requires table_memory<Memory, typename F::entry_type> && tlb_policy<Tlb> && cpu_sharing<Cpus>
 class page_table {
+    static_assert(cpu_sharing_rules<Memory, Tlb, Cpus>::checked);
+
 public:
     using format = F;
     using memory_type = Memory;
     using tlb_type = Tlb;
+    using cpus = Cpus;
     using entry = typename F::entry_type;
     using engine_type = ::ptgen::engine<F, Memory>;
     using const_engine_type = ::ptgen::engine<F, const Memory>;
@@ -98,7 +105,8 @@ public:
 
     constexpr result<translation> query(vaddr va) const {
         if (F::va_valid(va) && !serves(va)) return fail(error::out_of_range);
-        return const_engine_type(memory_, root_).query(va);
+        if constexpr (Cpus::shared) return const_engine_type(memory_, root_).query_concurrent(va);
+        else return const_engine_type(memory_, root_).query(va);
     }
 
     // visit(mapping) for each leaf in [va, va + size), in address order, each clipped to the

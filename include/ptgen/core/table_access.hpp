@@ -69,6 +69,13 @@ public:
     [[gnu::always_inline]] constexpr entry load(paddr table, std::size_t i) const {
         return mem_.template view<entry>(table).load(i);
     }
+    // A load that sees the linked table's contents as they were when it was linked (the link
+    // is a release store): for readers while another CPU changes the table (many_cpus).
+    [[gnu::always_inline]] constexpr entry load_acquire(paddr table, std::size_t i) const {
+        const auto view = mem_.template view<entry>(table);
+        if constexpr (requires { view.load_acquire(i); }) return view.load_acquire(i);
+        else return view.load(i);
+    }
     [[gnu::always_inline]] constexpr void store(paddr table, std::size_t i, entry e) {
         mem_.template view<entry>(table).store(i, e);
     }

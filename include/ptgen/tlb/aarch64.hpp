@@ -13,12 +13,15 @@
 //   ISB                       later instructions of this PE use the new translation
 // Break-before-make is required when a valid entry changes its output address or its block size
 // (break-before-make): the engine then writes an invalid entry, flushes that address, and writes the new one.
+// The ...IS forms reach every PE of the Inner Shareable domain, and the DSB ISH after them waits
+// until every PE completed them ("Ordering and completion of TLB maintenance instructions").
 // The asm is compiled only for AArch64 targets; elsewhere the policies are empty (host tests).
 #pragma once
 
 #include <cstdint>
 
 #include "../core/address.hpp"
+#include "../core/tlb_policy.hpp"
 
 namespace ptgen::aarch64 {
 
@@ -41,6 +44,8 @@ constexpr std::uint64_t tlbi_va_operand(vaddr va, std::uint16_t asid) noexcept {
 template <tlb_scope Scope = tlb_scope::inner_shareable>
 struct el1_tlb_policy {
     static constexpr bool break_before_make = true;
+    static constexpr tlb_reach reach =
+        Scope == tlb_scope::inner_shareable ? tlb_reach::all_cpus_by_hardware : tlb_reach::this_cpu;
     std::uint16_t asid = 0;  // the ASID of the tables' address space (TTBR0_EL1.ASID)
     void flush_page(vaddr va) const noexcept {
 #if defined(__aarch64__)
@@ -65,23 +70,34 @@ struct el1_tlb_policy {
 using el1_tlb = el1_tlb_policy<tlb_scope::inner_shareable>;
 using el1_local_tlb = el1_tlb_policy<tlb_scope::local>;
 
-// EL2 regime without VHE: flush_page TLBI VAE2 (no ASID), flush_all TLBI ALLE2, with the DSB ISH /
-// ISB barriers (the EL2 regime has one translation table base, TTBR0_EL2).
-struct el2_tlb {
+// EL2 regime without VHE: flush_page TLBI VAE2IS or VAE2 (no ASID), flush_all TLBI ALLE2IS or
+// ALLE2, with the same barriers (the EL2 regime has one translation table base, TTBR0_EL2).
+template <tlb_scope Scope = tlb_scope::inner_shareable>
+struct el2_tlb_policy {
     static constexpr bool break_before_make = true;
+    static constexpr tlb_reach reach =
+        Scope == tlb_scope::inner_shareable ? tlb_reach::all_cpus_by_hardware : tlb_reach::this_cpu;
     void flush_page(vaddr va) const noexcept {
 #if defined(__aarch64__)
         const std::uint64_t arg = detail::tlbi_va_operand(va, 0);
-        asm volatile("dsb ishst\n\ttlbi vae2, %0\n\tdsb ish\n\tisb" : : "r"(arg) : "memory");
+        if constexpr (Scope == tlb_scope::inner_shareable)
+            asm volatile("dsb ishst\n\ttlbi vae2is, %0\n\tdsb ish\n\tisb" : : "r"(arg) : "memory");
+        else
+            asm volatile("dsb nshst\n\ttlbi vae2, %0\n\tdsb nsh\n\tisb" : : "r"(arg) : "memory");
 #else
         (void)va;
 #endif
     }
     void flush_all() const noexcept {
 #if defined(__aarch64__)
-        asm volatile("dsb ishst\n\ttlbi alle2\n\tdsb ish\n\tisb" : : : "memory");
+        if constexpr (Scope == tlb_scope::inner_shareable)
+            asm volatile("dsb ishst\n\ttlbi alle2is\n\tdsb ish\n\tisb" : : : "memory");
+        else
+            asm volatile("dsb nshst\n\ttlbi alle2\n\tdsb nsh\n\tisb" : : : "memory");
 #endif
     }
 };
+using el2_tlb = el2_tlb_policy<tlb_scope::inner_shareable>;
+using el2_local_tlb = el2_tlb_policy<tlb_scope::local>;
 
 }  // namespace ptgen::aarch64

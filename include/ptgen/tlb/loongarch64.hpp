@@ -12,11 +12,13 @@
 #include <cstdint>
 
 #include "../core/address.hpp"
+#include "../core/tlb_policy.hpp"
 
 namespace ptgen::loongarch64 {
 
 struct invtlb_tlb {
     static constexpr bool break_before_make = false;
+    static constexpr tlb_reach reach = tlb_reach::this_cpu;  // this CPU only
     std::uint16_t asid = 0;  // CSR.ASID.ASID of the tables' address space
     void flush_page(vaddr va) const noexcept {
 #if defined(__loongarch64)

@@ -7,9 +7,12 @@
 //   x86-64 4- and 5-level   x86_64::invlpg_tlb      invlpg / CR4.PGE toggle
 //   i386 2-level and PAE    x86_32::invlpg_tlb      invlpg / CR4.PGE toggle and CR3 reload
 //   AArch64 EL1&0 (any)     aarch64::el1_tlb        TLBI VAE1IS / VMALLE1IS, DSB ISH, ISB
-//   AArch64 EL2 (any)       aarch64::el2_tlb        TLBI VAE2 / ALLE2, DSB ISH, ISB
+//   AArch64 EL2 (any)       aarch64::el2_tlb        TLBI VAE2IS / ALLE2IS, DSB ISH, ISB
 //   ARMv7 short descriptor  arm::tlbimva_tlb        TLBIMVA / TLBIALL, BPIALL, DSB, ISB
 //   LoongArch64             loongarch64::invtlb_tlb invtlb 0x6 / invtlb 0x0
+// Each says what its invalidation reaches (tlb_reach): the AArch64 ones every PE, the others
+// this CPU only, so they serve a page_table of one CPU; a table several CPUs load
+// (page_table<F, M, Tlb, many_cpus>) names a policy that reaches them all (core/cpu_sharing.hpp).
 // Everything else (a host program, a hosted test, a format of another architecture: a
 // hypervisor building guest tables, the generator) gets no_tlb. Override with
 // -DPTGEN_NATIVE_TLB=1 (a kernel built without -ffreestanding) or =0 (never), or name a

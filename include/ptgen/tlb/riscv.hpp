@@ -15,12 +15,14 @@
 #include <cstdint>
 
 #include "../core/address.hpp"
+#include "../core/tlb_policy.hpp"
 
 namespace ptgen::riscv {
 
 // For tables that may map global pages (kernel tables): every flush reaches every ASID.
 struct sfence_tlb {
     static constexpr bool break_before_make = false;
+    static constexpr tlb_reach reach = tlb_reach::this_cpu;  // this CPU only
     void flush_page(vaddr va) const noexcept {
 #if defined(__riscv)
         asm volatile("sfence.vma %0, zero" : : "r"(static_cast<unsigned long>(va)) : "memory");  // (XLEN bits)
@@ -39,6 +41,7 @@ struct sfence_tlb {
 // leave other address spaces' translations alone. Global mappings are not flushed (4.2.1).
 struct sfence_asid_tlb {
     static constexpr bool break_before_make = false;
+    static constexpr tlb_reach reach = tlb_reach::this_cpu;  // this CPU only
     std::uint16_t asid = 0;
     void flush_page(vaddr va) const noexcept {
 #if defined(__riscv)

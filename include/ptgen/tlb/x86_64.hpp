@@ -15,11 +15,13 @@
 #include <cstdint>
 
 #include "../core/address.hpp"
+#include "../core/tlb_policy.hpp"
 
 namespace ptgen::x86_64 {
 
 struct invlpg_tlb {
     static constexpr bool break_before_make = false;
+    static constexpr tlb_reach reach = tlb_reach::this_cpu;  // this CPU only
     void flush_page(vaddr va) const noexcept {
 #if defined(__x86_64__)
         asm volatile("invlpg (%0)" : : "r"(va) : "memory");
