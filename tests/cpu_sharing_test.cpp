@@ -119,6 +119,8 @@ struct deferring_handler : pool_handler {
 };
 
 using F = riscv::sv39;
+using sync_tlb = shootdown_tlb<local_policy, sync_remote>;
+using waiting_table = page_table<F, handler_memory<waiting_handler>, sync_tlb, many_cpus>;
 constexpr vaddr base = 0x10'0000'0000;  // a 1 GiB slot of its own
 
 }  // namespace
@@ -167,9 +169,7 @@ TEST_CASE("a retired table is freed after the invalidation on every CPU and the 
           "[smp][tlb]") {
     frame_pool pool(64);
     event_log log;
-    using tlb = shootdown_tlb<local_policy, sync_remote>;
-    using table = page_table<F, handler_memory<waiting_handler>, tlb, many_cpus>;
-    auto pt = table::create(waiting_handler{{{&pool}}, &log}, tlb{{&log}, {&log}});
+    auto pt = waiting_table::create(waiting_handler{{{&pool}}, &log}, sync_tlb{{&log}, {&log}});
     REQUIRE(pt);
     const auto root_only = pool.live_frames();
     {
@@ -197,9 +197,7 @@ TEST_CASE("a retired table is freed after the invalidation on every CPU and the 
 TEST_CASE("a table reclaimed empty is reused only after the grace period", "[smp][tlb]") {
     frame_pool pool(64);
     event_log log;
-    using tlb = shootdown_tlb<local_policy, sync_remote>;
-    using table = page_table<F, handler_memory<waiting_handler>, tlb, many_cpus>;
-    auto pt = table::create(waiting_handler{{{&pool}}, &log}, tlb{{&log}, {&log}});
+    auto pt = waiting_table::create(waiting_handler{{{&pool}}, &log}, sync_tlb{{&log}, {&log}});
     REQUIRE(pt);
     auto c = pt->cursor();
     REQUIRE(c.map(base, 0x100'0000, 4096, rw));

@@ -13,17 +13,10 @@
 
 #include "../common/break_pte.hpp"
 #include "../common/kernel_checks.hpp"
+#include "../common/link_symbols.hpp"
+#include "platform.hpp"
 
 using namespace ptgen::literals;
-
-#define PTGEN_SYSREG_READ(reg)                          \
-    [] {                                                \
-        std::uint64_t v_;                               \
-        asm volatile("mrs %0, " #reg : "=r"(v_));       \
-        return v_;                                      \
-    }()
-#define PTGEN_SYSREG_WRITE(reg, value) \
-    asm volatile("msr " #reg ", %0" : : "r"(std::uint64_t(value)) : "memory")
 
 namespace {
 
@@ -56,7 +49,7 @@ static_assert(ram_size / kernel::frame_pool::frame <= kernel::frame_pool::max_fr
 constexpr ptgen::paddr kernel_pa = 0x4020'0000;
 // EL1: the TTBR1 half at Linux's KIMAGE_VADDR; EL2 (one range): the recipes' usual address.
 constexpr ptgen::vaddr kernel_half = ptgen::recipes::usual_addresses<format>::kernel_image;
-constexpr ptgen::paddr uart_base = 0x0900'0000;  // PL011
+using platform::uart_base;
 
 // The boot layout: RAM identity-mapped (huge pages), the kernel image and its boot tables again
 // in the kernel half (pages of one granule), the UART.
@@ -85,10 +78,7 @@ constexpr const auto& image = built;
 
 PTGEN_BOOT_TABLES(boot_tables, image);
 
-// ptgen_table_base: the layout's table_base as an absolute symbol for the linker script's ASSERT.
-[[gnu::used]] static void ptgen_symbols() {
-    asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0" : : "i"(layout.table_base));
-}
+PTGEN_KERNEL_TABLE_BASE_SYMBOL(layout)
 
 extern "C" char __boot_tables_end[], vectors[];
 
@@ -114,33 +104,11 @@ struct kernel_description {
     static ptgen::paddr pool_end() { return ram_base + ram_size; }
 };
 
-// Semihosting (Arm "Semihosting for AArch32 and AArch64"): HLT #0xF000, W0 = operation, X1 =
-// parameter block. SYS_EXIT_EXTENDED (0x20) {ADP_Stopped_ApplicationExit, code}: QEMU exits
-// with `code`.
-[[noreturn]] void semihosting_exit(std::uint64_t code) {
-    static std::uint64_t block[2];
-    block[0] = 0x20026;
-    block[1] = code;
-    register std::uint64_t x0 asm("x0") = 0x20;
-    register std::uint64_t x1 asm("x1") = std::uint64_t(std::uintptr_t(block));
-    asm volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
-    for (;;) asm volatile("wfe");
-}
-
 }  // namespace
 
 // ---- arch:: for AArch64 ----------------------------------------------------------------------
 
 namespace arch {
-
-void putc(char c) {
-    auto* uart = reinterpret_cast<volatile std::uint32_t*>(uart_base);
-    while (uart[0x18 / 4] & (1u << 5)) {  // UARTFR.TXFF
-    }
-    uart[0] = std::uint8_t(c);
-}
-
-void exit(bool pass, unsigned code) { semihosting_exit(pass ? 0 : (code ? code : 1)); }
 
 bool load(std::uint64_t va, std::uint64_t& value) {
     asm volatile("ldr %0, [%1]" : "+r"(value) : "r"(va) : "memory");
@@ -226,14 +194,7 @@ extern "C" [[noreturn]] void kernel_entry() {
     PTGEN_SYSREG_WRITE(vbar_el2, std::uintptr_t(vectors));
     PTGEN_SYSREG_WRITE(pmevtyper0_el0, 0x08 | (std::uint64_t{1} << 27));  // INST_RETIRED, NSH
 #else
-    PTGEN_SYSREG_WRITE(mair_el1, regs.mair_el1);
-    PTGEN_SYSREG_WRITE(tcr_el1, regs.tcr_el1);
-    PTGEN_SYSREG_WRITE(ttbr0_el1, regs.ttbr0_el1);
-    PTGEN_SYSREG_WRITE(ttbr1_el1, regs.ttbr1_el1);
-    asm volatile("isb\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
-    PTGEN_SYSREG_WRITE(sctlr_el1, (PTGEN_SYSREG_READ(sctlr_el1) | regs.sctlr_el1_set) & ~regs.sctlr_el1_clear);
-    asm volatile("isb" ::: "memory");
-    PTGEN_SYSREG_WRITE(vbar_el1, std::uintptr_t(vectors));
+    platform::mmu_on_el1(regs, vectors);
     PTGEN_SYSREG_WRITE(pmevtyper0_el0, 0x08);  // INST_RETIRED at EL1
 #endif
     asm volatile("isb" ::: "memory");

@@ -14,23 +14,17 @@
 #include <ptgen/tlb/aarch64.hpp>
 
 #include "../common/smp_checks.hpp"
+#include "../common/link_symbols.hpp"
+#include "platform.hpp"
 
 using namespace ptgen::literals;
-
-#define PTGEN_SYSREG_READ(reg)                    \
-    [] {                                          \
-        std::uint64_t v_;                         \
-        asm volatile("mrs %0, " #reg : "=r"(v_)); \
-        return v_;                                \
-    }()
-#define PTGEN_SYSREG_WRITE(reg, value) asm volatile("msr " #reg ", %0" : : "r"(std::uint64_t(value)) : "memory")
 
 namespace {
 
 using format = ptgen::aarch64::stage1_4k_el1;
 constexpr ptgen::paddr ram_base = 0x4000'0000;
 constexpr std::uint64_t ram_size = 128_MiB;
-constexpr ptgen::paddr uart_base = 0x0900'0000;  // PL011
+using platform::uart_base;
 
 constexpr ptgen::boot::layout<format> layout{
     .table_base = 0x4040'0000,
@@ -55,21 +49,6 @@ using tlb = ptgen::aarch64::el1_tlb;
 using table = ptgen::page_table<format, ptgen::handler_memory<kernel::smp::shared_frame_handler>, tlb,
                                 ptgen::many_cpus>;
 
-constinit kernel::frame_pool pool{};
-constinit kernel::smp::readers epochs{};
-constinit kernel::smp::shared<table> state{};
-constinit std::atomic<bool> ready{false};
-
-// Semihosting SYS_EXIT_EXTENDED (as examples/aarch64/kernel.cpp): QEMU exits with `code`.
-[[noreturn]] void semihosting_exit(std::uint64_t code) {
-    static std::uint64_t block[2];
-    block[0] = 0x20026;
-    block[1] = code;
-    register std::uint64_t x0 asm("x0") = 0x20;
-    register std::uint64_t x1 asm("x1") = std::uint64_t(std::uintptr_t(block));
-    asm volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
-    for (;;) asm volatile("wfe");
-}
 
 // PSCI CPU_ON (function 0xC4000003, SMC64/HVC64 calling convention): target MPIDR (QEMU virt:
 // Aff0 = the CPU's index), entry point (physical, MMU off), context id (x0 at the entry).
@@ -86,9 +65,7 @@ std::int64_t psci_cpu_on(std::uint64_t mpidr, std::uint64_t entry, std::uint64_t
 
 PTGEN_BOOT_TABLES(boot_tables, image);
 
-[[gnu::used]] static void ptgen_symbols() {
-    asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0" : : "i"(layout.table_base));
-}
+PTGEN_KERNEL_TABLE_BASE_SYMBOL(layout)
 
 extern "C" char __boot_tables_end[], vectors[], secondary_entry[];
 // The secondary CPUs' stacks (start.S).
@@ -113,18 +90,6 @@ bool is_write_fault(const fault& f) { return (f.cause >> 26) == 0x25 && (f.cause
 
 }  // namespace kernel::smp
 
-namespace arch {
-
-void putc(char c) {
-    auto* uart = reinterpret_cast<volatile std::uint32_t*>(uart_base);
-    while (uart[0x18 / 4] & (1u << 5)) {  // UARTFR.TXFF
-    }
-    uart[0] = std::uint8_t(c);
-}
-
-void exit(bool pass, unsigned code) { semihosting_exit(pass ? 0 : (code ? code : 1)); }
-
-}  // namespace arch
 
 // Synchronous exceptions from EL1 (vector 4): an armed probe is skipped.
 extern "C" void aarch64_trap(std::uint64_t*, std::uint64_t vector) {
@@ -140,45 +105,29 @@ extern "C" void aarch64_trap(std::uint64_t*, std::uint64_t vector) {
 }
 
 namespace {
-void report() {}
+
+// The other CPUs, each with its index as PSCI's context id (start.S: secondary_entry).
+void start_others() {
+    for (unsigned h = 1; h < harts; ++h) {
+        const std::int64_t r = psci_cpu_on(h, std::uintptr_t(secondary_entry), h);
+        if (r != 0) {
+            kernel::println("PSCI CPU_ON of CPU ", h, " failed: ", int(r));
+            kernel::println("ptgen-kernel: FAIL");
+            arch::exit(false, 4);
+        }
+    }
+}
+
 }  // namespace
 
 // From start.S: the boot CPU with hart 0, the others from secondary_entry with their index.
 extern "C" [[noreturn]] void kernel_entry(std::uint64_t hart) {
     constexpr auto regs = image.registers();
     PTGEN_SYSREG_WRITE(tpidr_el1, hart);
-    PTGEN_SYSREG_WRITE(mair_el1, regs.mair_el1);
-    PTGEN_SYSREG_WRITE(tcr_el1, regs.tcr_el1);
-    PTGEN_SYSREG_WRITE(ttbr0_el1, regs.ttbr0_el1);
-    PTGEN_SYSREG_WRITE(ttbr1_el1, regs.ttbr1_el1);
-    asm volatile("isb\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
-    PTGEN_SYSREG_WRITE(sctlr_el1, (PTGEN_SYSREG_READ(sctlr_el1) | regs.sctlr_el1_set) & ~regs.sctlr_el1_clear);
+    platform::mmu_on_el1(regs, vectors);
     asm volatile("isb" ::: "memory");
-    PTGEN_SYSREG_WRITE(vbar_el1, std::uintptr_t(vectors));
-    asm volatile("isb" ::: "memory");
-    if (hart == 0) {
-        kernel::println("ptgen SMP kernel: aarch64-4k-el1, ", harts, " CPUs, one address space");
-        const ptgen::paddr pool_base = (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 0x1f'ffff) & ~0x1f'ffffull;
-        pool.init(pool_base, ram_base + ram_size);
-        // The boot CPU's frame never returns (run_and_exit): the table lives for the whole run.
-        auto pt = ptgen::boot::adopt_image(image, kernel::smp::shared_frame_handler{{&pool}, &epochs}, tlb{},
-                                           ptgen::many_cpus{});
-        state.table = &pt;
-        state.pool = &pool;
-        state.epochs = &epochs;
-        state.region = 0x10'0000'0000;  // 64 GiB: its tables are made at run time
-        ready.store(true, std::memory_order_release);
-        for (unsigned h = 1; h < harts; ++h) {
-            const std::int64_t r = psci_cpu_on(h, std::uintptr_t(secondary_entry), h);
-            if (r != 0) {
-                kernel::println("PSCI CPU_ON of CPU ", h, " failed: ", int(r));
-                kernel::println("ptgen-kernel: FAIL");
-                arch::exit(false, 4);
-            }
-        }
-        kernel::smp::run_and_exit(state, 0, report);
-    }
-    while (!ready.load(std::memory_order_acquire)) {
-    }
-    kernel::smp::run_and_exit(state, unsigned(hart), report);
+    if (hart == 0) kernel::println("ptgen SMP kernel: aarch64-4k-el1, ", harts, " CPUs, one address space");
+    const ptgen::paddr pool_base = (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 0x1f'ffff) & ~0x1f'ffffull;
+    kernel::smp::run_hart<table>(unsigned(hart), image, tlb{}, pool_base, ram_base + ram_size,
+                                 0x10'0000'0000, start_others, [] {});
 }

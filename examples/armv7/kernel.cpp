@@ -10,6 +10,7 @@
 
 #include "../common/break_pte.hpp"
 #include "../common/kernel_checks.hpp"
+#include "../common/pl011.hpp"
 
 using namespace ptgen::literals;
 
@@ -127,12 +128,7 @@ struct kernel_description {
 
 namespace arch {
 
-void putc(char c) {
-    auto* uart = reinterpret_cast<volatile std::uint32_t*>(uart_base);
-    while (uart[0x18 / 4] & (1u << 5)) {  // UARTFR.TXFF
-    }
-    uart[0] = std::uint8_t(c);
-}
+void putc(char c) { kernel::pl011_putc(uart_base, c); }
 
 void exit(bool pass, unsigned code) { semihosting_exit(pass ? 0 : (code ? code : 1)); }
 

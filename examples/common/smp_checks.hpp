@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ptgen/boot.hpp>
 #include <ptgen/ptgen.hpp>
 
 #include "console.hpp"
@@ -244,6 +245,38 @@ template <class Table, class Report>
     const bool pass = ok && tables_freed;
     println(pass ? "ptgen-kernel: PASS" : "ptgen-kernel: FAIL");
     arch::exit(pass, 1);
+}
+
+inline constinit frame_pool pool{};
+inline constinit readers epochs{};
+inline constinit std::atomic<bool> table_ready{false};
+template <class Table>
+inline constinit shared<Table> state{};
+
+// Every hart's entry once its MMU is on. Hart 0 makes the frame pool of [pool_base, pool_end),
+// adopts the boot image as the shared Table (in its own frame, which never returns: the table
+// lives for the whole run), calls start_others() (PSCI, where the others wait to be started),
+// and all run the checks; hart h's pages lie at region + h * 2 MiB.
+template <class Table, class Image, class StartOthers, class Report>
+[[noreturn]] void run_hart(unsigned hart, const Image& image, typename Table::tlb_type tlb,
+                           ptgen::paddr pool_base, ptgen::paddr pool_end, ptgen::vaddr region,
+                           StartOthers&& start_others, Report&& report) {
+    auto& s = state<Table>;
+    if (hart == 0) {
+        pool.init(pool_base, pool_end);
+        Table pt = ptgen::boot::adopt_image(image, shared_frame_handler{{&pool}, &epochs}, tlb,
+                                            ptgen::many_cpus{});
+        s.table = &pt;
+        s.pool = &pool;
+        s.epochs = &epochs;
+        s.region = region;
+        table_ready.store(true, std::memory_order_release);
+        start_others();
+        run_and_exit(s, 0, report);
+    }
+    while (!table_ready.load(std::memory_order_acquire)) {
+    }
+    run_and_exit(s, hart, report);
 }
 
 }  // namespace kernel::smp

@@ -11,6 +11,8 @@
 
 #include "../common/break_pte.hpp"
 #include "../common/kernel_checks.hpp"
+#include "../common/link_symbols.hpp"
+#include "platform.hpp"
 
 using namespace ptgen::literals;
 
@@ -34,8 +36,8 @@ constexpr ptgen::paddr ram_base = 0x8000'0000;
 constexpr std::uint64_t ram_size = 128_MiB;                 // qemu -m 128M
 // Linux's KERNEL_LINK_ADDR; on RV32 above its PAGE_OFFSET (0xc000'0000)
 constexpr ptgen::vaddr kernel_half = format::va_bits == 32 ? 0xf000'0000 : 0xffff'ffff'8000'0000;
-constexpr ptgen::paddr uart_base = 0x1000'0000;              // 16550
-constexpr ptgen::paddr test_device = 0x10'0000;              // sifive_test: exit
+using platform::uart_base;
+using platform::test_device;
 
 // The boot layout: RAM identity-mapped (the kernel runs there; huge pages), the first 4 MiB
 // of RAM again in the kernel half (4 KiB pages), the UART and the exit device.
@@ -65,11 +67,7 @@ constexpr const auto& image = built;
 
 PTGEN_BOOT_TABLES(boot_tables, image);
 
-// ptgen_table_base: the layout's table_base as an absolute symbol for the linker script's ASSERT.
-[[gnu::used]] static void ptgen_symbols() {
-    asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0"
-                 : : "i"(static_cast<unsigned long>(layout.table_base)));
-}
+PTGEN_KERNEL_TABLE_BASE_SYMBOL(layout)
 
 extern "C" char __boot_tables_end[], trap_entry[];
 
@@ -108,20 +106,6 @@ unsigned long read_satp() {  // XLEN bits
 // ---- arch:: for RISC-V -----------------------------------------------------------------------
 
 namespace arch {
-
-void putc(char c) {
-    auto* uart = reinterpret_cast<volatile std::uint8_t*>(uart_base);
-    while ((uart[5] & 0x20) == 0) {  // LSR.THRE
-    }
-    uart[0] = std::uint8_t(c);
-}
-
-void exit(bool pass, unsigned code) {
-    // sifive_test: 0x5555 = pass (QEMU exits 0), (code << 16) | 0x3333 = fail (QEMU exits code).
-    auto* dev = reinterpret_cast<volatile std::uint32_t*>(test_device);
-    *dev = pass ? 0x5555u : (((code ? code : 1) << 16) | 0x3333u);
-    for (;;) asm volatile("wfi");
-}
 
 // Each probe is one 4-byte instruction (no compressed encodings), so the handler skips 4 bytes;
 // on RV32 two (the halves of an 8-byte-aligned word, one page), skipped together (probe_bytes).

@@ -14,6 +14,8 @@
 #include <ptgen/tlb/shootdown.hpp>
 
 #include "../common/smp_checks.hpp"
+#include "../common/link_symbols.hpp"
+#include "platform.hpp"
 
 using namespace ptgen::literals;
 
@@ -22,8 +24,8 @@ namespace {
 using format = ptgen::riscv::sv39;
 constexpr ptgen::paddr ram_base = 0x8000'0000;
 constexpr std::uint64_t ram_size = 128_MiB;
-constexpr ptgen::paddr uart_base = 0x1000'0000;
-constexpr ptgen::paddr test_device = 0x10'0000;
+using platform::uart_base;
+using platform::test_device;
 
 constexpr ptgen::boot::layout<format> layout{
     .table_base = 0x8020'0000,
@@ -76,18 +78,12 @@ using tlb = ptgen::shootdown_tlb<ptgen::riscv::sfence_tlb, mailbox_shootdown>;
 using table = ptgen::page_table<format, ptgen::handler_memory<kernel::smp::shared_frame_handler>, tlb,
                                 ptgen::many_cpus>;
 
-constinit kernel::frame_pool pool{};
-constinit kernel::smp::readers epochs{};
-constinit kernel::smp::shared<table> state{};
 
 }  // namespace
 
 PTGEN_BOOT_TABLES(boot_tables, image);
 
-[[gnu::used]] static void ptgen_symbols() {
-    asm volatile(".globl ptgen_table_base\n\t.set ptgen_table_base, %c0"
-                 : : "i"(static_cast<unsigned long>(layout.table_base)));
-}
+PTGEN_KERNEL_TABLE_BASE_SYMBOL(layout)
 
 extern "C" char __boot_tables_end[], trap_entry[];
 // The secondary harts' stacks (start.S).
@@ -128,22 +124,6 @@ bool is_write_fault(const fault& f) { return f.cause == 15; }  // store/AMO page
 
 }  // namespace kernel::smp
 
-namespace arch {
-
-void putc(char c) {
-    auto* uart = reinterpret_cast<volatile std::uint8_t*>(uart_base);
-    while ((uart[5] & 0x20) == 0) {  // LSR.THRE
-    }
-    uart[0] = std::uint8_t(c);
-}
-
-void exit(bool pass, unsigned code) {
-    auto* dev = reinterpret_cast<volatile std::uint32_t*>(test_device);
-    *dev = pass ? 0x5555u : (((code ? code : 1) << 16) | 0x3333u);
-    for (;;) asm volatile("wfi");
-}
-
-}  // namespace arch
 
 // scause 13 / 15: load / store page fault, stval the address; an armed probe is skipped.
 extern "C" void riscv_trap(unsigned long*) {
@@ -160,8 +140,6 @@ extern "C" void riscv_trap(unsigned long*) {
 
 namespace {
 
-constinit std::atomic<bool> ready{false};
-
 void report() {
     kernel::println("  shootdown requests served by the other harts: ", std::uint64_t(shootdowns.served.load()));
 }
@@ -173,21 +151,9 @@ extern "C" [[noreturn]] void kernel_entry(unsigned long hart) {
     asm volatile("csrw satp, %0\n\tsfence.vma zero, zero"
                  : : "r"(static_cast<unsigned long>(image.registers().satp)) : "memory");
     asm volatile("csrw stvec, %0" : : "r"(trap_entry));
-    if (hart == 0) {
-        kernel::println("ptgen SMP kernel: riscv-sv39, ", harts, " harts, one address space");
-        const ptgen::paddr pool_base = (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 0x1f'ffff) & ~0x1f'ffffull;
-        pool.init(pool_base, ram_base + ram_size);
-        // Hart 0's frame never returns (run is noreturn): the table lives for the whole run.
-        auto pt = ptgen::boot::adopt_image(image, kernel::smp::shared_frame_handler{{&pool}, &epochs}, tlb{},
-                                           ptgen::many_cpus{});
-        state.table = &pt;
-        state.pool = &pool;
-        state.epochs = &epochs;
-        state.region = 0x10'0000'0000;  // 64 GiB: its tables are made at run time
-        ready.store(true, std::memory_order_release);
-        kernel::smp::run_and_exit(state, 0, report);
-    }
-    while (!ready.load(std::memory_order_acquire)) {
-    }
-    kernel::smp::run_and_exit(state, unsigned(hart), report);
+    if (hart == 0) kernel::println("ptgen SMP kernel: riscv-sv39, ", harts, " harts, one address space");
+    const ptgen::paddr pool_base = (ptgen::paddr(std::uintptr_t(__boot_tables_end)) + 0x1f'ffff) & ~0x1f'ffffull;
+    // (-bios none starts every hart at once: they wait for hart 0's table)
+    kernel::smp::run_hart<table>(unsigned(hart), image, tlb{}, pool_base, ram_base + ram_size,
+                                 0x10'0000'0000, [] {}, report);
 }

@@ -93,12 +93,14 @@ void hammer(unsigned rounds, unsigned ops_per_round) {
 
     for (unsigned round = 0; round < rounds; ++round) {
         std::atomic<bool> stop{false};
-        std::atomic<std::size_t> wrong{0}, seen_mapped{0};
+        std::atomic<std::size_t> wrong{0}, seen_mapped{0}, queries{0}, started{0};
         std::vector<std::thread> threads;
         for (std::size_t r = 0; r < readers; ++r) {
             threads.emplace_back([&, r] {
                 std::minstd_rand pick(unsigned(r + 1));
+                started.fetch_add(1);
                 while (!stop.load(std::memory_order_relaxed)) {
+                    queries.fetch_add(1, std::memory_order_relaxed);
                     const std::size_t k = pick() % w::pages;
                     epochs.enter(r);
                     const auto t = pt->query(w::va(k));
@@ -112,7 +114,12 @@ void hammer(unsigned rounds, unsigned ops_per_round) {
                 }
             });
         }
-        for (unsigned op = 0; op < ops_per_round; op += 8) {
+        while (started.load() != readers) std::this_thread::yield();
+        // At least ops_per_round changes, and on until the readers made as many queries, 256
+        // of them finding a page (a loaded machine may run them late), at most 64 times as
+        // many changes.
+        auto readers_busy = [&] { return queries.load() >= ops_per_round && seen_mapped.load() >= 256; };
+        for (unsigned op = 0; op < 64 * ops_per_round && (op < ops_per_round || !readers_busy()); op += 8) {
             auto c = pt->cursor();  // a batch of 8, then the flush: reclaim, grace, free
             for (unsigned b = 0; b < 8; ++b) {
                 const std::size_t k = rng() % w::pages;
