@@ -44,6 +44,7 @@ struct silent_policy {  // says nothing about its reach: taken as this CPU's
     void flush_all() {}
 };
 }  // namespace
+static_assert(tlb_policy<silent_policy> && !silent_policy::break_before_make);
 static_assert(reach_of<silent_policy> == tlb_reach::this_cpu && !reaches_every_cpu<silent_policy>);
 static_assert(reaches_every_cpu<no_tlb> && reaches_every_cpu<aarch64::el1_tlb>);
 
