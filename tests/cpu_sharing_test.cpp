@@ -302,3 +302,35 @@ TEST_CASE("query_concurrent answers as query, through every memory policy", "[sm
     CHECK(eng.query_concurrent(base + 0x123)->pa == 0x100'0123);
     CHECK(eng.query_concurrent(base + 0x1000).err() == error::not_mapped);
 }
+
+namespace {
+struct recording_lock {  // the kernel's lock, recorded
+    event_log* log = nullptr;
+    void lock() { log->add("lock"); }
+    void unlock() { log->add("unlock"); }
+};
+}  // namespace
+
+TEST_CASE("with many_cpus_with_lock a cursor holds the table's lock from its creation to after its "
+          "last flush", "[smp][tlb]") {
+    frame_pool pool(64);
+    event_log log;
+    using table = page_table<F, handler_memory<waiting_handler>, sync_tlb, many_cpus_with_lock<recording_lock>>;
+    static_assert(cursor<table>::locks && !cursor<waiting_table>::locks);
+    auto pt = table::create(waiting_handler{{{&pool}}, &log}, sync_tlb{{&log}, {&log}});
+    REQUIRE(pt);
+    pt->cursor_lock().log = &log;
+    {
+        auto c = pt->cursor();
+        CHECK(log.events == std::vector<std::string>{"lock"});
+        REQUIRE(c.map(base, 0x100'0000, 4096, rw));
+        REQUIRE(c.unmap(base));
+    }
+    REQUIRE(log.events.size() > 2);
+    CHECK(log.events.front() == "lock");
+    CHECK(log.events.back() == "unlock");
+    CHECK(log.count("free") == 2);
+    CHECK(log.index_of("free") < log.index_of("unlock"));  // freed inside the lock
+    CHECK(bool(pt->query(base)) == false);                 // (query takes no lock)
+    CHECK(log.count("lock") == 1);
+}

@@ -8,13 +8,15 @@
 // reader's load (tried: with an empty wait_for_readers, or with query's relaxed loads, TSan
 // reports races here and the test exits 66). Allocation failures are injected: a failed map
 // leaves nothing behind. After each round the readers stop and the table is checked against
-// the writer's model page by page.
+// the writer's model page by page. Last, writers on two threads through one table whose
+// cursors hold its lock (many_cpus_with_lock).
 #include <catch2/catch.hpp>
 
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <utility>
@@ -175,4 +177,55 @@ TEMPLATE_TEST_CASE("lock-free queries on other threads never see a freed table (
 TEMPLATE_TEST_CASE("lock-free queries on other threads never see a freed table (grace: deferred free)",
                    "[smp][threads]", riscv::sv39, x86_64::long_mode_4level, aarch64::stage1_4k_el1) {
     hammer<TestType, deferring_handler>(4, 4000);
+}
+
+TEMPLATE_TEST_CASE("writers on several threads serialise through the table's lock (many_cpus_with_lock)",
+                   "[smp][threads]", riscv::sv39, x86_64::long_mode_4level) {
+    using F = TestType;
+    using table = page_table<F, handler_memory<waiting_handler>, no_tlb, many_cpus_with_lock<std::mutex>>;
+    using w = window<F>;
+    frame_pool pool(512);
+    reader_epochs_t epochs;
+    waiting_handler handler{};
+    handler.pool = &pool;
+    handler.epochs = &epochs;
+    auto pt = table::create(handler);
+    REQUIRE(pt);
+    const auto root_only = pool.live_frames();
+    constexpr std::size_t writers = 2;  // writer t owns the pages k with k % writers == t
+    std::atomic<std::size_t> wrong{0}, failed{0};
+    std::atomic<bool> stop{false};
+    std::thread reader([&] {  // lock-free, on reader slot 0
+        std::minstd_rand pick(7);
+        while (!stop.load(std::memory_order_relaxed)) {
+            const std::size_t k = pick() % w::pages;
+            epochs.enter(0);
+            const auto t = pt->query(w::va(k));
+            epochs.leave(0);
+            if (t ? t->pa != w::pa(k) : t.err() != error::not_mapped) wrong.fetch_add(1);
+        }
+    });
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < writers; ++t) {
+        threads.emplace_back([&, t] {
+            std::mt19937_64 rng(t + 1);
+            std::array<bool, w::pages> mine{};
+            for (unsigned op = 0; op < 4000; ++op) {
+                const std::size_t k = (rng() % (w::pages / writers)) * writers + t;
+                auto c = pt->cursor();  // holds the table's lock until it is destroyed
+                if (mine[k] ? !c.unmap(w::va(k)) : !c.map(w::va(k), w::pa(k), 4096, rw)) failed.fetch_add(1);
+                mine[k] = !mine[k];
+            }
+            auto c = pt->cursor();
+            for (std::size_t k = t; k < w::pages; k += writers)
+                if (mine[k] && !c.unmap(w::va(k))) failed.fetch_add(1);
+        });
+    }
+    for (auto& t : threads) t.join();
+    stop.store(true);
+    reader.join();
+    CHECK(wrong.load() == 0);
+    CHECK(failed.load() == 0);
+    CHECK(pool.live_frames() == root_only);
+    CHECK(pool.bad_frees() == 0);
 }

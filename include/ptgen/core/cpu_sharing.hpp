@@ -52,8 +52,33 @@ struct many_cpus {
     static constexpr bool shared = true;
 };
 
+// many_cpus, and ptgen holds `Lock` (lock() / unlock(): the kernel's spinlock or mutex) for
+// each cursor's lifetime, from its creation to after its last flush: changes from several CPUs
+// serialise without a lock of the caller's (one table-wide lock: changes of disjoint ranges do
+// not run in parallel yet). query stays lock-free. A CPU must not open two cursors of one such
+// table at once (the second would wait for the first forever).
+template <class Lock>
+struct many_cpus_with_lock {
+    static constexpr bool shared = true;
+    using lock_type = Lock;
+};
+
 template <class C>
 concept cpu_sharing = requires { { C::shared } -> std::convertible_to<bool>; };
+
+// The lock a page_table<..., Cpus> holds for its cursors (none but with many_cpus_with_lock).
+struct no_cursor_lock {};
+template <class Cpus>
+struct cursor_lock_of {
+    using type = no_cursor_lock;
+};
+template <class Cpus>
+    requires requires { typename Cpus::lock_type; }
+struct cursor_lock_of<Cpus> {
+    using type = typename Cpus::lock_type;
+};
+template <class Cpus>
+using cursor_lock_type = typename cursor_lock_of<Cpus>::type;
 
 // The checks a page_table<F, Memory, Tlb, Cpus> makes (one readable error per broken rule).
 template <class Memory, class Tlb, class Cpus>

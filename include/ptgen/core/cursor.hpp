@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "cpu_sharing.hpp"
 #include "engine.hpp"
@@ -20,11 +21,18 @@ public:
     using format = typename PageTable::format;
     static constexpr std::size_t flush_batch = 32;  // addresses before a full flush
     static constexpr std::size_t retire_batch = cursor_retire_batch; // unlinked tables held until a flush
+    static constexpr bool locks = !std::is_same_v<cursor_lock_type<typename PageTable::cpus>, no_cursor_lock>;
 
-    constexpr explicit cursor(PageTable& pt) noexcept : pt_(pt) {}
+    // With many_cpus_with_lock the cursor holds the table's lock for its whole life.
+    constexpr explicit cursor(PageTable& pt) noexcept : pt_(pt) {
+        if constexpr (locks) pt_.cursor_lock_.lock();
+    }
     cursor(const cursor&) = delete;
     cursor& operator=(const cursor&) = delete;
-    constexpr ~cursor() { flush(); }
+    constexpr ~cursor() {
+        flush();
+        if constexpr (locks) pt_.cursor_lock_.unlock();
+    }
 
     // Maps one page of `size` (4 KiB, or a huge size of the format).
     constexpr status map(vaddr va, paddr pa, std::uint64_t size, flags f) {

@@ -72,7 +72,7 @@ public:
           half_(o.half_),
           any_borrowed_(o.any_borrowed_),
           leaf_memo_(o.leaf_memo_),
-          live_(std::exchange(o.live_, false)) {}
+          live_(std::exchange(o.live_, false)) {}  // (cursor_lock_: a new one, not held)
     page_table(const page_table&) = delete;
     page_table& operator=(const page_table&) = delete;
     page_table& operator=(page_table&&) = delete;
@@ -159,6 +159,9 @@ public:
     constexpr Memory& memory() noexcept { return memory_; }
     constexpr const Memory& memory() const noexcept { return memory_; }
     constexpr Tlb& tlb() noexcept { return tlb_; }
+    // The lock each cursor holds (many_cpus_with_lock; an empty object otherwise): a kernel may
+    // guard what its changes also touch (its frame allocator) with it, or set it up.
+    constexpr cursor_lock_type<Cpus>& cursor_lock() const noexcept { return cursor_lock_; }
     // (The engine's mutations with a sink of your own bypass the cursors' leaf-table cache:
     // unlink no table that way while a cursor may run.)
     constexpr engine_type engine() noexcept { return engine_type(memory_, root_); }
@@ -225,6 +228,7 @@ private:
     root_half half_ = root_half::both;
     bool any_borrowed_ = false;
     leaf_table_memo leaf_memo_{};
+    [[no_unique_address]] mutable cursor_lock_type<Cpus> cursor_lock_{};  // held by each cursor (many_cpus_with_lock)
     bool live_ = true;
 };
 
