@@ -126,7 +126,9 @@ struct walker {
             const walk_entry<entry> we{level, i, level == 0 ? canonical(va) : va, e, k, table};
             const visit_next next = visit(we);
             if (next == visit_next::stop) return false;
-            if (next == visit_next::descend && k == entry_kind::table &&
+            // (level + 1 < depth holds for every table entry: said, so that g++ -O2 sees the
+            // recursion's bound and does not warn of an index past the levels)
+            if (next == visit_next::descend && k == entry_kind::table && level + 1 < F::levels.size() &&
                 !visit_tree(a, F::address(e, level), level + 1, we.va, limit, visit, after))
                 return false;
             if constexpr (!std::is_same_v<std::remove_cvref_t<After>, no_post_visit>) after(we);
