@@ -45,7 +45,6 @@ std::uint64_t xorshift(std::uint64_t& s) {
     return s;
 }
 
-template <class T>
 bool fresh(benchmark::State& s) {
     if (g_pool->reset()) return true;
     s.SkipWithError("frames leaked by the benchmark before this one");
@@ -54,7 +53,7 @@ bool fresh(benchmark::State& s) {
 
 template <class T>
 void map_unmap_flush(benchmark::State& s) {
-    if (!fresh<T>(s)) return;
+    if (!fresh(s)) return;
     auto pt = T::create();
     for (auto _ : s) {
         auto c = pt->cursor();
@@ -67,7 +66,7 @@ void map_unmap_flush(benchmark::State& s) {
 
 template <class T>
 void churn(benchmark::State& s) {
-    if (!fresh<T>(s)) return;
+    if (!fresh(s)) return;
     auto pt = T::create();
     constexpr std::uint64_t window_pages = (64ull << 30) / 4096;
     std::vector<vaddr> live(1024);
@@ -100,7 +99,7 @@ void churn(benchmark::State& s) {
 
 template <class T>
 void query(benchmark::State& s) {
-    if (!fresh<T>(s)) return;
+    if (!fresh(s)) return;
     auto pt = T::create();
     if (!pt->cursor().map_linear(va0, pa0, 64u << 20, rw, false)) {
         s.SkipWithError("map failed");

@@ -32,8 +32,8 @@ using format = ptgen::riscv::sv39_svnapot;
 using format = ptgen::riscv::sv39;
 #endif
 
-constexpr ptgen::paddr ram_base = 0x8000'0000;
-constexpr std::uint64_t ram_size = 128_MiB;                 // qemu -m 128M
+using platform::ram_base;
+using platform::ram_size;
 // Linux's KERNEL_LINK_ADDR; on RV32 above its PAGE_OFFSET (0xc000'0000)
 constexpr ptgen::vaddr kernel_half = format::va_bits == 32 ? 0xf000'0000 : 0xffff'ffff'8000'0000;
 using platform::uart_base;

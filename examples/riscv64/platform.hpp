@@ -1,5 +1,5 @@
 // examples/riscv64/platform.hpp: what the RISC-V kernels (kernel.cpp, smp_kernel.cpp) share
-// about QEMU virt: the 16550 UART and the sifive_test exit device.
+// about QEMU virt: RAM, the 16550 UART and the sifive_test exit device.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,8 @@
 
 namespace platform {
 
+inline constexpr std::uint64_t ram_base = 0x8000'0000;    // -bios none starts here
+inline constexpr std::uint64_t ram_size = 128ull << 20;   // qemu -m 128M
 inline constexpr std::uint64_t uart_base = 0x1000'0000;  // 16550
 inline constexpr std::uint64_t test_device = 0x10'0000;  // sifive_test: exit
 

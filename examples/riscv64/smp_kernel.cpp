@@ -22,8 +22,8 @@ using namespace ptgen::literals;
 namespace {
 
 using format = ptgen::riscv::sv39;
-constexpr ptgen::paddr ram_base = 0x8000'0000;
-constexpr std::uint64_t ram_size = 128_MiB;
+using platform::ram_base;
+using platform::ram_size;
 using platform::uart_base;
 using platform::test_device;
 
